@@ -1,0 +1,121 @@
+"""Turn what the user typed (a SQLite path or a URL) into an async engine, with clear refusals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from .errors import ConnectError
+
+# Sync (or bare) driver names and the async driver we use instead.
+ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+pysqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+psycopg2": "postgresql+asyncpg",
+    "postgresql+psycopg": "postgresql+asyncpg",
+    "postgresql+pg8000": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+    "postgresql+psycopg_async": "postgresql+psycopg_async",
+    "mysql": "mysql+aiomysql",
+    "mysql+pymysql": "mysql+aiomysql",
+    "mysql+mysqldb": "mysql+aiomysql",
+    "mysql+aiomysql": "mysql+aiomysql",
+    "mysql+asyncmy": "mysql+asyncmy",
+    "mariadb": "mariadb+aiomysql",
+}
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+@dataclass
+class Target:
+    """A resolved database target: the URL to connect with and what was changed on the way."""
+
+    url: URL
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def display(self) -> str:
+        """The URL with any password masked: safe for titles, logs and the status bar."""
+        return self.url.render_as_string(hide_password=True)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+
+def _sqlite_file_url(path: Path, read_only: bool) -> URL:
+    # mode=rw / ro through a URI: SQLite then never creates a missing file behind our back.
+    mode = "ro" if read_only else "rw"
+    return URL.create(
+        "sqlite+aiosqlite", database=f"file:{path.resolve()}", query={"mode": mode, "uri": "true"}
+    )
+
+
+def _check_sqlite_file(path: Path) -> None:
+    if not path.exists():
+        raise ConnectError(
+            f"no such database file: {path} (create the sample with: sqla-explore sample {path})"
+        )
+    if path.is_dir():
+        raise ConnectError(f"{path} is a directory, not a SQLite database file")
+    with path.open("rb") as fh:
+        head = fh.read(len(SQLITE_MAGIC))
+    if head and head != SQLITE_MAGIC:
+        raise ConnectError(f"{path} is not a SQLite database (its first bytes are not SQLite's header)")
+
+
+def resolve_target(target: str, *, read_only: bool = False) -> Target:
+    """Resolve a path or URL; raise ConnectError with a readable message when it cannot work."""
+    target = target.strip()
+    if not target:
+        raise ConnectError("no database given: pass a SQLite file path or a SQLAlchemy URL")
+    if "://" not in target:
+        path = Path(target).expanduser()
+        _check_sqlite_file(path)
+        return Target(_sqlite_file_url(path, read_only))
+    try:
+        url = make_url(target)
+    except ArgumentError as exc:
+        raise ConnectError(f"not a database URL: {exc}") from None
+    notes: list[str] = []
+    driver = url.drivername
+    wanted = ASYNC_DRIVERS.get(driver)
+    if wanted is None:
+        known = ", ".join(sorted({d.split("+")[0] for d in ASYNC_DRIVERS}))
+        raise ConnectError(f"unknown database scheme {driver!r} (known: {known}; async drivers only)")
+    if wanted != driver:
+        notes.append(f"{driver}:// is a sync driver; using its async counterpart {wanted}://")
+        url = url.set(drivername=wanted)
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if database in ("", ":memory:") or database.startswith("file:"):
+            return Target(url, notes)
+        path = Path(database).expanduser()
+        _check_sqlite_file(path)
+        return Target(_sqlite_file_url(path, read_only), notes)
+    return Target(url, notes)
+
+
+def create_engine_for(target: Target, *, read_only: bool = False, **kwargs) -> AsyncEngine:
+    """Create the AsyncEngine for a resolved target. Call it on the loop that will use the engine."""
+    connect_args: dict = kwargs.pop("connect_args", {})
+    if read_only and target.url.get_backend_name() == "postgresql" and target.url.drivername.endswith("asyncpg"):
+        settings = dict(connect_args.get("server_settings", {}))
+        settings["default_transaction_read_only"] = "on"
+        connect_args["server_settings"] = settings
+    try:
+        return create_async_engine(target.url, connect_args=connect_args, **kwargs)
+    except ModuleNotFoundError as exc:
+        raise ConnectError(
+            f"the driver for {target.url.drivername} is not installed ({exc.name}); pip install {exc.name}"
+        ) from None
+    except ArgumentError as exc:
+        raise ConnectError(str(exc)) from None

@@ -1,0 +1,62 @@
+"""`sqla-explore run` through a real subprocess: output, JSON and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+
+def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "sqla_explore", *args], capture_output=True, text=True, input=stdin, timeout=120
+    )
+
+
+def test_run_prints_captioned_layers(sqlite_sample):
+    proc = cli("run", str(sqlite_sample), "select(User).where(User.id == 1)")
+    assert proc.returncode == 0, proc.stderr
+    for caption in ("SQL emitted", "Tray", "Boxes", "scalars()", "Plate"):
+        assert caption in proc.stdout
+    assert "ada@example.com" in proc.stdout
+
+
+def test_run_json_contract(sqlite_sample):
+    proc = cli("run", str(sqlite_sample), "select(User).where(User.id == 1)", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["kind"] == "select" and data["scalars"][0]["email"] == "ada@example.com"
+
+
+def test_failed_statement_exits_1_with_report(sqlite_sample):
+    proc = cli("run", str(sqlite_sample), "(await db.execute(select(User))).scalars().one()", "--json")
+    assert proc.returncode == 1
+    data = json.loads(proc.stdout)
+    assert data["error"]["type"] == "MultipleResultsFound"
+
+
+def test_usage_errors_exit_2(tmp_path):
+    proc = cli("run", str(tmp_path / "missing.db"), "select(User)")
+    assert proc.returncode == 2
+    assert "no such database file" in proc.stderr and "Traceback" not in proc.stderr
+    proc = cli("run", "mongodb://x/y", "1")
+    assert proc.returncode == 2 and "unknown database scheme" in proc.stderr
+    proc = cli("run", "only-one-arg")
+    assert proc.returncode == 2
+
+
+def test_cell_from_stdin_and_limit(sqlite_sample):
+    proc = cli("run", str(sqlite_sample), "-", "--json", "--limit", "3", stdin="select(Post)")
+    data = json.loads(proc.stdout)
+    assert data["truncated"] and len(data["rows"]) == 3
+
+
+def test_commit_flag(tmp_path, sqlite_sample):
+    import shutil
+
+    db = tmp_path / "c.db"
+    shutil.copy(sqlite_sample, db)
+    proc = cli("run", str(db), "update(User).where(User.id == 5).values(name='Committed')", "--json", "--commit")
+    assert json.loads(proc.stdout)["committed"] is True
+    proc = cli("run", str(db), "select(User.name).where(User.id == 5)", "--json")
+    assert json.loads(proc.stdout)["rows"] == [["Committed"]]

@@ -50,6 +50,7 @@ class Explorer:
         self.read_only = read_only
         self.session_factory = async_sessionmaker(engine, class_=AsyncSession)
         self.namespace = build_namespace(mapping)
+        self._known_names: list[str] | None = None
         capture.install(engine)
 
     # -- opening and closing ---------------------------------------------------------------
@@ -99,11 +100,13 @@ class Explorer:
         return list(self.target.notes)
 
     def known_names(self) -> list[str]:
-        """Names for "did you mean" hints: the namespace plus every column and relationship name."""
-        names = set(self.namespace)
-        for table in self.mapping.tables.values():
-            names.update(c.name for c in table.columns)
-        return sorted(names)
+        """Names for "did you mean" hints: the namespace plus every column name."""
+        if self._known_names is None:
+            names = set(self.namespace)
+            for table in self.mapping.tables.values():
+                names.update(c.name for c in table.columns)
+            self._known_names = sorted(names)
+        return self._known_names
 
     # -- running a cell --------------------------------------------------------------------
     async def run(
@@ -156,8 +159,13 @@ class Explorer:
             if self.read_only:
                 check_writable(value)
             report.kind = KIND_SQL if cell.is_sql else (KIND_DDL if is_ddl(value) else KIND_DML if is_write(value) else KIND_SELECT)
-            report.statement = self._compile(value)
-            await execute_statement(session, value, report, self.known_names())
+            mark = len(report.sql)
+            try:
+                await execute_statement(session, value, report, self.known_names())
+            finally:
+                # The SQL the driver got is the statement's text; compiling it again would cost as much.
+                emitted = report.sql[mark:]
+                report.statement = emitted[0].statement if emitted else self._compile(value)
             return
         report.value = value
         if not self._layers_from_recording(report, state, cell, value=value):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import exc as sa_exc
@@ -77,12 +79,41 @@ def _cap(value: Any, limit: int) -> Any:
     return value
 
 
-def _needs_unique(frozen: FrozenResult) -> bool:
+# Consumers whose value follows from all()'s rows without another pass (same objects, same order).
+DERIVED_FROM_ALL: dict[str, Callable[[list], list]] = {
+    "scalars().all()": lambda rows: [row[0] for row in rows],
+    "mappings().all()": lambda rows: [row._mapping for row in rows],
+}
+
+
+@contextmanager
+def _collector_paused():
+    """Building the views allocates many small acyclic objects; a full collection scanning every
+    loaded entity in the middle of that is pure waste, so hold the cyclic collector for the duration."""
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        frozen().all()
-    except sa_exc.InvalidRequestError:
-        return True
-    return False
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _plate(frozen: FrozenResult, limit: int, names: Sequence[str]) -> dict[str, PlateEntry]:
+    plate: dict[str, PlateEntry] = {}
+    for name, consume in CONSUMERS.items():
+        everything = plate.get("all()")
+        if name in DERIVED_FROM_ALL and everything is not None and everything.ok:
+            plate[name] = PlateEntry(name, value=DERIVED_FROM_ALL[name](everything.value))
+            continue
+        try:
+            value = consume(frozen())
+        except Exception as exc:  # the exact exception is the point of the plate
+            plate[name] = PlateEntry(name, error=error_info(exc, names))
+        else:
+            plate[name] = PlateEntry(name, value=value)
+    # Cap the lists only now: derived entries above needed all()'s full list.
+    return {name: PlateEntry(name, value=_cap(e.value, limit)) if e.ok else e for name, e in plate.items()}
 
 
 def fill_layers(
@@ -93,22 +124,21 @@ def fill_layers(
     report.result_class = result_class
     report.returns_rows = True
     report.keys = list(frozen().keys())
-    unique = _needs_unique(frozen)
-    boxes = frozen().unique().all() if unique else frozen().all()
+    with _collector_paused():
+        report.plate = _plate(frozen, limit, names)
+    # Boxes and food reuse the plate's lists (computed once above) unless all() had to refuse.
+    unique = not report.plate["all()"].ok
     if unique:
         report.notes.append(
             "joined eager loading of a collection: rows shown through unique(), as all() would refuse"
         )
-    report.truncated = truncated or len(boxes) > limit
-    report.row_count = min(len(boxes), limit) if report.truncated else len(boxes)
+        boxes = frozen().unique().all()
+        food = frozen().unique().scalars().all()
+    else:
+        boxes = report.plate["all()"].value
+        food = report.plate["scalars().all()"].value
+    seen = len(frozen.data)
+    report.truncated = truncated or seen > limit
+    report.row_count = min(seen, limit) if report.truncated else len(boxes)
     report.rows = [tuple(row) for row in boxes[:limit]]
-    food = frozen().unique().scalars().all() if unique else frozen().scalars().all()
     report.scalars = list(food[:limit])
-    report.plate = {}
-    for name, consume in CONSUMERS.items():
-        try:
-            value = consume(frozen())
-        except Exception as exc:  # the exact exception is the point of the plate
-            report.plate[name] = PlateEntry(name, error=error_info(exc, names))
-        else:
-            report.plate[name] = PlateEntry(name, value=_cap(value, limit))

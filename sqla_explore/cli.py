@@ -79,5 +79,33 @@ def sample_command(target, events, force):
     sys.exit(run_sample_command(target, events, force))
 
 
+@main.command("search")
+@click.argument("database")
+@click.argument("text")
+@click.option("-k", "k", default=5, show_default=True, type=click.IntRange(min=1, max=1000), help="How many results.")
+@click.option("--metric", type=click.Choice(["cosine", "l2", "ip"]), default="cosine", show_default=True)
+@click.option("--exact", is_flag=True, help="Exact scan instead of the HNSW index (PostgreSQL).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def search_command(database, text, k, metric, exact, as_json):
+    """Vector search over the sample's documents (pgvector or sqlite-vec)."""
+    from sqla_explore.queries.vector.cli_search import run_search_command
+
+    sys.exit(run_search_command(database, text, k=k, metric=metric, exact=exact, as_json=as_json))
+
+
+@main.command("bench")
+@click.argument("database", required=False)
+@click.option("--requests", "requests_", default=1000, show_default=True, type=click.IntRange(min=1))
+@click.option("--concurrency", default=100, show_default=True, type=click.IntRange(min=1))
+@click.option("--delay-ms", default=5.0, show_default=True, type=click.FloatRange(min=0), help="Server-side delay per query.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--embedded-postgres", is_flag=True, help="Run against a private PostgreSQL + pgvector with the sample.")
+def bench_command(database, requests_, concurrency, delay_ms, as_json, embedded_postgres):
+    """Sync vs async under load, through a real HTTP stack (FastAPI + uvicorn; needs sqla-explore[bench])."""
+    from sqla_explore.queries.loadlab.cli_bench import run_bench_command
+
+    sys.exit(run_bench_command(database, requests_, concurrency, delay_ms, as_json, embedded_postgres))
+
+
 def database_or_env(database: str | None) -> str | None:
     return database or os.environ.get("DATABASE_URL")

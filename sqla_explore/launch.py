@@ -4,9 +4,29 @@ from __future__ import annotations
 
 import os
 
+from rich.console import Console
+
 
 def open_explorer(database: str | None, *, models: str | None, read_only: bool, embedded_postgres: bool) -> int:
+    """Exit code of the app; 2 when the database cannot be opened at all."""
     from sqla_explore.tui.app import run_app
 
+    err = Console(stderr=True)
+    if embedded_postgres:
+        if database:
+            err.print("[bold red]error:[/] give either a DATABASE or --embedded-postgres, not both")
+            return 2
+        from sqla_explore.queries.embedded_pg import EmbeddedPostgres, EmbeddedPostgresError
+
+        server = EmbeddedPostgres(progress=lambda message: err.print(f"[dim]{message}[/]", highlight=False))
+        try:
+            url = server.start()
+        except EmbeddedPostgresError as exc:
+            err.print(f"[bold red]error:[/] {exc}", highlight=False)
+            return 2
+        try:
+            return run_app(url, models=models, read_only=read_only)
+        finally:
+            server.stop()
     target = database or os.environ.get("DATABASE_URL")
     return run_app(target, models=models, read_only=read_only)

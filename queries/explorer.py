@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import time
 from typing import Any
 
@@ -37,6 +38,12 @@ from .statements import as_statement, check_writable, is_ddl, is_statement, is_w
 from .chain import consumer_of
 
 DEFAULT_LIMIT = 1000
+_AS_TYPED: contextvars.ContextVar[bool] = contextvars.ContextVar("sqla_explore_as_typed", default=False)
+
+
+def _rosetta_applies(cell: Cell) -> bool:
+    """Raw SQL, and cells already being run as typed, never go through the legacy translation."""
+    return not cell.is_sql and not _AS_TYPED.get()
 WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "ALTER", "TRUNCATE", "REPLACE")
 
 
@@ -124,6 +131,10 @@ class Explorer:
             report.kind = KIND_ERROR
             report.error = error_info(exc)
             return report
+        if _rosetta_applies(parsed):
+            translated = await self._rosetta(cell, commit=commit, limit=limit, timeout=timeout)
+            if translated is not None:
+                return translated
         if commit and self.read_only:
             report.kind = KIND_ERROR
             report.error = ErrorInfo("ReadOnlyError", "read-only: commit refused", None, ERR_READ_ONLY)
@@ -144,6 +155,28 @@ class Explorer:
                 await self._finish(session, report, state, commit)
         report.ms = (time.perf_counter() - started) * 1000
         return report
+
+    async def _rosetta(self, cell: str, **options: Any) -> Report | None:
+        """Legacy `db.query(...)` code runs as its 2.0 translation, both compared (see queries/rosetta).
+
+        `await db.query(...)` is the exception: it runs as typed, so the real AttributeError shows,
+        with the translation offered beside it.
+        """
+        from .rosetta.compare import rosetta_for, rosetta_report
+        from .rosetta.detect import awaits_query
+
+        if awaits_query(cell):
+            report = await self._run_as_typed(cell, **options)
+            report.rosetta = await rosetta_for(self, cell, commit=False, timeout=options.get("timeout"))
+            return report
+        return await rosetta_report(self, cell, **options)
+
+    async def _run_as_typed(self, cell: str, **options: Any) -> Report:
+        token = _AS_TYPED.set(True)
+        try:
+            return await self.run(cell, **options)
+        finally:
+            _AS_TYPED.reset(token)
 
     async def _run_cell(self, session: AsyncSession, cell: Cell, report: Report, state: RunState) -> None:
         namespace = dict(self.namespace)

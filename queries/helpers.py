@@ -9,3 +9,11 @@ async def db_get(db, model, **kwargs):
     """The first `model` whose columns equal kwargs, or None: `await db_get(db, User, email=...)`."""
     result = await db.execute(select(model).filter_by(**kwargs))
     return result.scalars().first()
+
+
+def sync_session(db):
+    """`with sync_session(db) as s:` a real sync Session on the same database (pysqlite / psycopg), rolled
+    back at the end: for demos of legacy code, e.g. inside `run_in_threadpool`."""
+    from .rosetta.syncdb import sync_session as _sync_session
+
+    return _sync_session(db)

@@ -10,7 +10,8 @@ from pathlib import Path
 from types import ModuleType, SimpleNamespace
 from typing import Any
 
-from sqlalchemy import MetaData, Table, inspect
+from sqlalchemy import LargeBinary, MetaData, Table, inspect, select
+from sqlalchemy.ext.asyncio import AsyncAttrs
 from sqlalchemy.ext.automap import automap_base
 from sqlalchemy.orm import Mapper, RelationshipProperty, configure_mappers
 
@@ -49,7 +50,9 @@ def automap(sync_conn, schema: str | None = None) -> Mapping:
     """Reflect every table on a sync connection (run it through `conn.run_sync`)."""
     metadata = MetaData()
     metadata.reflect(sync_conn, schema=schema)
-    base = automap_base(metadata=metadata)
+    _decode_sample_vectors(sync_conn, metadata)
+    # AsyncAttrs: `await user.awaitable_attrs.posts` works on reflected classes too.
+    base = automap_base(metadata=metadata, cls=AsyncAttrs)
     base.prepare(
         classname_for_table=lambda _base, tablename, _table: naming.class_name_for_table(tablename),
         name_for_scalar_relationship=lambda _b, local, referred, c: naming.scalar_relationship_name(local, referred, c),
@@ -62,6 +65,23 @@ def automap(sync_conn, schema: str | None = None) -> Mapping:
     for cls in classes.values():
         install_repr(cls)
     return Mapping(classes=classes, tables={t.name: t for t in metadata.sorted_tables})
+
+
+def _decode_sample_vectors(sync_conn, metadata: MetaData) -> None:
+    """SQLite has no vector type: the sample stores embeddings as float32 BLOBs and records their
+    dimension in `embedding_meta`. Where that table exists, read such BLOB columns as float vectors."""
+    meta = metadata.tables.get("embedding_meta")
+    if meta is None or "dimension" not in meta.c or sync_conn.dialect.name != "sqlite":
+        return
+    dimension = sync_conn.execute(select(meta.c.dimension).limit(1)).scalar()
+    if not dimension:
+        return
+    from sqla_explore.sample_db.vector_type import EmbeddingType
+
+    for table in metadata.tables.values():
+        column = table.c.get("embedding")
+        if column is not None and isinstance(column.type, LargeBinary):
+            column.type = EmbeddingType(int(dimension))
 
 
 def _import_models(spec: str) -> ModuleType:

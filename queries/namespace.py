@@ -53,10 +53,11 @@ def sqlalchemy_names() -> dict[str, Any]:
 
 def build_namespace(mapping: Mapping, extras: dict[str, Any] | None = None) -> dict[str, Any]:
     """A fresh dict: SQLAlchemy's names, then `tables`, then mapped classes, then the user's module."""
-    from .helpers import db_get  # the seed article's helper, usable in cells
+    from .helpers import db_get, sync_session  # the seed article's helper; a sync Session for legacy demos
 
     ns = sqlalchemy_names()
     ns["db_get"] = db_get
+    ns["sync_session"] = sync_session
     ns["tables"] = mapping.tables_namespace()
     ns.update(mapping.classes)
     ns.update(mapping.extras)

@@ -68,3 +68,9 @@ async def test_report_json_shape(sqlite_sample):
     assert data["plate"]["one()"]["error"]["type"] == "MultipleResultsFound"
     assert set(data["sql"][0]) == {"statement", "parameters", "ms", "rowcount"}
     assert data["error"] is None
+
+
+async def test_vectors_are_lists_of_floats(sample_url):
+    report = await run_cell(sample_url, "select(Document.embedding).where(Document.id == 1)")
+    vector = report_to_json(report)["rows"][0][0]
+    assert isinstance(vector, list) and len(vector) == 256 and all(isinstance(x, float) for x in vector)

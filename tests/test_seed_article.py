@@ -80,3 +80,19 @@ async def test_scalars_and_scalar_shortcuts(sample_url):
     assert report.ok and [u.id for u in report.chain.value] == [1, 2, 3]
     report = await run_cell(sample_url, "await db.scalar(select(func.count()).select_from(User))")
     assert report.ok and report.value == 1000 and report.chain.consumer == "scalar()"
+
+
+async def test_awaited_legacy_query_shows_the_real_error_and_the_2_0_form(sample_url):
+    report = await run_cell(sample_url, f"await db.query(User).filter(User.email == {EMAIL!r}).first()")
+    assert report.error.type == "AttributeError"
+    assert report.error.message == "'AsyncSession' object has no attribute 'query'"
+    assert report.rosetta["modern"].startswith("(await db.execute(select(User)")
+    assert report.rosetta["legacy_error"]["type"] == "TypeError"  # what a sync Session gives instead
+
+
+async def test_legacy_crud_rows_run_as_their_translation(sample_url):
+    report = await run_cell(sample_url, "db.query(User).filter(User.name == 'Ada Lovelace').one()")
+    assert report.ok and report.rosetta["same_result"] is True
+    assert report.chain.value.email == EMAIL
+    report = await run_cell(sample_url, "db.query(User).filter(User.id == 3).update({User.name: 'New'})")
+    assert report.ok and report.rolled_back and report.rosetta["same_result"] is True

@@ -1,0 +1,1 @@
+"""The sample database: schema, deterministic data, and a builder for SQLite and PostgreSQL."""

@@ -111,6 +111,11 @@ def create_engine_for(target: Target, *, read_only: bool = False, **kwargs) -> A
         settings = dict(connect_args.get("server_settings", {}))
         settings["default_transaction_read_only"] = "on"
         connect_args["server_settings"] = settings
+    if target.is_sqlite and "module" not in kwargs:
+        # sqlean's sqlite3 where the stdlib one cannot load extensions: the vector pane needs sqlite-vec.
+        from .vector.sqlite_funcs import engine_options
+
+        kwargs.update(engine_options(target.url))
     try:
         return create_async_engine(target.url, connect_args=connect_args, **kwargs)
     except ModuleNotFoundError as exc:

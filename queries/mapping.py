@@ -11,6 +11,7 @@ from types import ModuleType, SimpleNamespace
 from typing import Any
 
 from sqlalchemy import LargeBinary, MetaData, Table, inspect, select
+import pgvector.sqlalchemy  # noqa: F401  (registers `vector` so PostgreSQL reflection knows the type)
 from sqlalchemy.ext.asyncio import AsyncAttrs
 from sqlalchemy.ext.automap import automap_base
 from sqlalchemy.orm import Mapper, RelationshipProperty, configure_mappers

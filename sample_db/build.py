@@ -25,6 +25,7 @@ from sqlalchemy.schema import AddConstraint, CreateIndex, CreateTable
 
 from . import data
 from .schema import EmbeddingType, SampleBase
+from .vector_index import create_vector_index
 from .target import SampleError, SampleExistsError, SampleTarget, SampleTargetError, parse_target
 
 __all__ = [
@@ -314,6 +315,7 @@ async def _build_postgresql(target: SampleTarget, events: int, force: bool,
             counts = await _load(conn, _copy_writer(conn, report), _copy_event_writer(conn, report), events)
             await _add_foreign_keys(conn, report)
             await _create_indexes(conn, report)
+            await create_vector_index(conn)  # HNSW on documents.embedding (cosine)
             for table in SampleBase.metadata.sorted_tables:
                 # Ids were written explicitly: move each serial sequence past them.
                 top = (await conn.execute(select(func.max(table.c.id)))).scalar() or 0

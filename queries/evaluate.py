@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import inspect
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,8 +61,11 @@ class Cell:
         return ast.get_source_segment(self.source, self.last_expression) or ast.unparse(self.last_expression)
 
 
+@lru_cache(maxsize=256)
 def parse_cell(source: str) -> Cell:
-    """Raise SyntaxError (with line and column) when the cell is neither Python nor SQL."""
+    """Raise SyntaxError (with line and column) when the cell is neither Python nor SQL.
+
+    Cached: re-running a cell (the usual thing in a session) skips parsing and compiling."""
     stripped = source.strip()
     if not stripped:
         raise SyntaxError("the cell is empty: type a statement, e.g. select(User).limit(5)")

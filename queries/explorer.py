@@ -234,9 +234,10 @@ class Explorer:
         if report.error is None and commit and wrote and session.in_transaction():
             await session.commit()
             report.committed = True
-        elif session.in_transaction():
+        elif wrote and session.in_transaction():
             await session.rollback()
-            report.rolled_back = wrote
+            report.rolled_back = True
+        # Otherwise closing the session (the `async with`) ends the read-only transaction.
         if wrote and report.kind in (KIND_VALUE, KIND_CHAIN) and report.result_class is None:
             report.kind = KIND_DML
 

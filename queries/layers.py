@@ -81,9 +81,11 @@ def _cap(value: Any, limit: int) -> Any:
 
 # Consumers whose value follows from all()'s rows without another pass (same objects, same order).
 DERIVED_FROM_ALL: dict[str, Callable[[list], list]] = {
-    "scalars().all()": lambda rows: [row[0] for row in rows],
     "mappings().all()": lambda rows: [row._mapping for row in rows],
 }
+# unique() is on the plate only when the result demands it (joined eager loading of a collection):
+# elsewhere it is a full extra pass that hashes every row, to show the same list as all().
+ONLY_WHEN_NEEDED = {"unique().all()"}
 
 
 @contextmanager
@@ -103,6 +105,8 @@ def _plate(frozen: FrozenResult, limit: int, names: Sequence[str]) -> dict[str, 
     plate: dict[str, PlateEntry] = {}
     for name, consume in CONSUMERS.items():
         everything = plate.get("all()")
+        if name in ONLY_WHEN_NEEDED and everything is not None and everything.ok:
+            continue
         if name in DERIVED_FROM_ALL and everything is not None and everything.ok:
             plate[name] = PlateEntry(name, value=DERIVED_FROM_ALL[name](everything.value))
             continue

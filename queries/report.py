@@ -26,7 +26,8 @@ ERR_TIMEOUT = "timeout"
 ERR_RUNTIME = "runtime"
 ERR_READ_ONLY = "read-only"
 
-# The plate: every consumer the report tries, in display order.
+# The plate: every consumer the report tries, in display order ("unique().all()" only when the
+# result requires unique(), i.e. joined eager loading of a collection).
 PLATE_CONSUMERS = (
     "first()",
     "all()",

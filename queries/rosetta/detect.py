@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 
 from .vocab import AWAITED_SESSION_METHODS, SESSION_NAMES, SYNC_BRIDGES, is_session
 
@@ -56,13 +57,18 @@ def _receiver(node: ast.expr) -> str:
 
 def legacy_constructs(source: str, *, sessions: frozenset[str] = SESSION_NAMES) -> list[str]:
     """The legacy constructs in `source`, in order (empty when none, or when it is not Python)."""
+    return list(_legacy_constructs(source, sessions))
+
+
+@lru_cache(maxsize=256)  # every run asks; the same cell is usually run again and again
+def _legacy_constructs(source: str, sessions: frozenset[str]) -> tuple[str, ...]:
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
-        return []
+        return ()
     finder = _Finder(sessions)
     finder.visit(tree)
-    return finder.found
+    return tuple(finder.found)
 
 
 def is_legacy(source: str, *, sessions: frozenset[str] = SESSION_NAMES) -> bool:
@@ -70,6 +76,7 @@ def is_legacy(source: str, *, sessions: frozenset[str] = SESSION_NAMES) -> bool:
     return bool(legacy_constructs(source, sessions=sessions))
 
 
+@lru_cache(maxsize=256)
 def awaits_query(source: str, *, sessions: frozenset[str] = SESSION_NAMES) -> bool:
     """`await db.query(...)...`: the seed article's mistake. On an AsyncSession it fails before any SQL."""
     try:

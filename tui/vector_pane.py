@@ -126,7 +126,13 @@ class VectorPane(Vertical):
             f"backend: {self.searcher.backend_label}   embedder: {self.searcher.embedder_label}"
         )
         self._set_busy(False)
-        self.query_one("#vector-query", Input).focus()
+        if self.is_on_screen:  # standalone; as a hidden tab it must not steal the editor's focus
+            self.query_one("#vector-query", Input).focus()
+
+    def on_show(self) -> None:
+        """Becoming visible (its tab chosen): the query box gets the keys."""
+        if self.searcher is not None:
+            self.query_one("#vector-query", Input).focus()
 
     # -- starting a search ------------------------------------------------------------------
     @on(Input.Submitted, "#vector-query")

@@ -1,0 +1,392 @@
+"""`ExplorerApp`: the one-screen explorer (schema, cell, SQL, tray, boxes, food, plate) and `run_app` for the CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from .boxes_view import BoxesView, StaticRows
+from .commands import ExplorerCommands
+from .editor import CellEditor
+from .food_pane import FoodPane
+from .formatting import ms, plural, report_notes
+from .history import History, default_history_path
+from .messages import ExplorerFailed, ExplorerReady, RunCancelled, RunFailed, RunFinished
+from .plate_pane import PlatePane
+from .schema_tree import SchemaTree
+from .sql_pane import SqlPane
+from .status_bar import StatusBar
+from .tabs import EXTRA_TABS
+from .tray_pane import TrayPane
+
+WIDE = 160
+ROW_LIMIT = 200  # rows the engine keeps for tray / food / plate; Boxes pages through everything
+FIRST_CELL = "select(User).where(User.id < 4)"
+
+
+class ExplorerApp(App[int]):
+    """Open with `ExplorerApp(target, models, read_only).run()`; `snapshot=True` freezes timings for screenshots."""
+
+    TITLE = "sqla-explore"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    COMMANDS = App.COMMANDS | {ExplorerCommands}
+    # Screen classes by terminal size (app.tcss): -wide puts the four layers side by side.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (130, "-normal"), (WIDE, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (48, "-tall")]
+    BINDINGS = [
+        Binding("f5", "run", "Run"),
+        Binding("escape", "cancel", "Cancel", show=False),
+        Binding("ctrl+o", "commit", "Commit"),
+        Binding("f1", "help", "Help"),
+        Binding("f2", "next_tab", "Next tab", show=False),
+        Binding("f3", "examples", "Examples", show=False),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        target: str,
+        models: str | None = None,
+        read_only: bool = False,
+        *,
+        snapshot: bool = False,
+        history_path: Path | None = None,
+        first_cell: str = FIRST_CELL,
+        row_limit: int = ROW_LIMIT,
+    ) -> None:
+        super().__init__()
+        self.target = target
+        self.models = models
+        self.read_only = read_only
+        self.snapshot = snapshot
+        self.explorer: Any = None
+        self.cell_history = History(history_path if history_path is not None else default_history_path())
+        self.first_cell = first_cell
+        self.row_limit = row_limit
+        self.last_report: Any = None
+        self.connect_error: str | None = None
+        self._run_id = 0
+        self._query_running = False
+        self._pending: tuple[str, bool] | None = None  # a run asked for before the database was open
+
+    # -- layout --------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with TabbedContent(id="tabs"):
+            with TabPane("Explore", id="tab-explore"):
+                with Horizontal(id="main"):
+                    yield SchemaTree(id="schema")
+                    with Vertical(id="work"):
+                        yield CellEditor(self.first_cell, history=self.cell_history, id="editor")
+                        yield Static(Text("connecting…", style="italic"), id="notes")
+                        yield SqlPane(id="sql")
+                        with Grid(id="layers"):
+                            yield TrayPane(id="tray")
+                            yield BoxesView(id="boxes")
+                            yield FoodPane(id="food")
+                            yield PlatePane(id="plate")
+            for tab in EXTRA_TABS:
+                with TabPane(tab.title, id=f"tab-{tab.id}"):
+                    yield Static("connecting…", classes="connecting-placeholder")
+        yield StatusBar(self.snapshot, id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        editor = self.query_one(CellEditor)
+        if self.snapshot:
+            editor.cursor_blink = False
+        editor.focus()
+        editor.move_cursor(editor.document.end)
+        self.query_one(SchemaTree).show_message("connecting…")
+        self.query_one(StatusBar).set_connection(f"connecting to {self._short_target(self.target)}…")
+        # Paint first; open the database once the screen is up.
+        self.call_after_refresh(self.open_explorer)
+
+    def _short_target(self, target: str) -> str:
+        if self.snapshot and "://" not in target:
+            return Path(target).name
+        if "://" in target:
+            from sqlalchemy.engine import make_url  # only for URLs; paths need no import
+
+            try:
+                return make_url(target).render_as_string(hide_password=True)
+            except Exception:
+                return "the database"
+        return target
+
+    # -- the explorer's life -----------------------------------------------------------------------
+    @work(group="connect", exit_on_error=False)
+    async def open_explorer(self) -> None:
+        from importlib import import_module
+
+        # Importing SQLAlchemy takes a few hundred ms: do it off the loop so the screen stays live.
+        await asyncio.to_thread(import_module, "sqla_explore.queries.explorer")
+        from sqla_explore.queries.errors import ExploreError
+        from sqla_explore.queries.explorer import Explorer
+
+        try:
+            explorer = await Explorer.open(self.target, models=self.models, read_only=self.read_only)
+        except ExploreError as exc:
+            self.post_message(ExplorerFailed(str(exc)))
+        except Exception as exc:  # anything else is still shown, never a traceback on screen
+            self.post_message(ExplorerFailed(f"{type(exc).__name__}: {exc}"))
+        else:
+            self.post_message(ExplorerReady(explorer))
+
+    def on_explorer_ready(self, message: ExplorerReady) -> None:
+        self.explorer = message.explorer
+        self.query_one(SchemaTree).load(self.explorer.mapping)
+        where = self._connection_label()
+        self.sub_title = where
+        mode = " · read-only" if self.read_only else ""
+        self.query_one(StatusBar).set_connection(f"● {where}{mode}")
+        self.query_one(StatusBar).set_transaction("read-only" if self.read_only else "no transaction open")
+        notes = "; ".join(self.explorer.notes)
+        self._show_notes(Text(notes or "connected: type a cell and press F5", style="cyan"))
+        for tab in EXTRA_TABS:
+            pane = self.query_one(f"#tab-{tab.id}", TabPane)
+            pane.remove_children()
+            try:
+                pane.mount(tab.factory(self.explorer))
+            except Exception as exc:
+                pane.mount(Static(f"{tab.title} could not start: {type(exc).__name__}: {exc}"))
+        if self._pending is not None:
+            cell, commit = self._pending
+            self._pending = None
+            self.start_run(cell, commit)
+
+    def _connection_label(self) -> str:
+        target = self.explorer.target
+        if target.is_sqlite:
+            path = (target.url.database or "").removeprefix("file:")
+            return f"SQLite {Path(path).name if self.snapshot else path}"
+        return self.explorer.display_url
+
+    def on_explorer_failed(self, message: ExplorerFailed) -> None:
+        self.connect_error = message.message
+        self.query_one(SchemaTree).show_message("not connected")
+        self.query_one(StatusBar).set_connection("✖ not connected")
+        self._show_notes(Text(f"{message.message}\n(ctrl+q quits)", style="bold red"))
+
+    async def close_explorer(self) -> None:
+        explorer, self.explorer = self.explorer, None
+        if explorer is not None:
+            self.workers.cancel_all()
+            await explorer.close()
+
+    async def action_quit(self) -> None:
+        await self.close_explorer()
+        self.exit(1 if self.connect_error else 0)
+
+    async def on_unmount(self) -> None:
+        await self.close_explorer()
+
+    # -- running cells -----------------------------------------------------------------------------
+    def on_cell_editor_run_requested(self, message: CellEditor.RunRequested) -> None:
+        self.start_run(message.cell)
+
+    def on_cell_editor_cancel_requested(self, message: CellEditor.CancelRequested) -> None:
+        if self._query_running:
+            self.action_cancel()
+        else:
+            self.screen.focus_next()
+
+    def action_run(self) -> None:
+        self.start_run(self.query_one(CellEditor).text)
+
+    def start_run(self, cell: str, commit: bool = False) -> None:
+        if self.explorer is None:
+            if self.connect_error:
+                self.notify(self.connect_error, severity="error")
+            else:
+                self._pending = (cell, commit)
+                self._show_notes(Text("still connecting: the cell runs as soon as the database is open", style="italic"))
+            return
+        self._run_id += 1
+        self._query_running = True
+        self.query_one(CellEditor).remember(cell)
+        what = "running and committing" if commit else "running"
+        self._show_notes(Text(f"{what}… (Esc cancels)", style="italic"))
+        self.query_one(StatusBar).set_run("running…")
+        self.run_cell(self._run_id, cell, commit)
+
+    @work(exclusive=True, group="query", exit_on_error=False)
+    async def run_cell(self, run_id: int, cell: str, commit: bool) -> None:
+        """On the app's loop: the engine awaits the database; the UI keeps drawing between awaits."""
+        try:
+            report = await self.explorer.run(cell, limit=self.row_limit, commit=commit)
+            window = None
+            if report.ok and report.truncated and report.returns_rows:
+                from sqla_explore.queries.window import RowWindow, statement_for_cell
+
+                statement = await statement_for_cell(self.explorer.namespace, cell)
+                if statement is not None:
+                    window = RowWindow(self.explorer.session_factory, statement)
+                    window.seed(report.keys, report.rows, complete=False)
+            self.post_message(RunFinished(run_id, report, window))
+        except asyncio.CancelledError:
+            self.post_message(RunCancelled(run_id))
+            raise
+        except Exception as exc:  # an engine bug: say so plainly, keep the app alive
+            self.post_message(RunFailed(run_id, f"{type(exc).__name__}: {exc}"))
+
+    def on_run_finished(self, message: RunFinished) -> None:
+        if message.run_id != self._run_id:
+            return  # a superseded run: its results are stale
+        self._query_running = False
+        report = self.last_report = message.report
+        self.query_one(SqlPane).show(report, self.snapshot)
+        total = None if message.window is None else message.window.total
+        self.query_one(TrayPane).show(report, total, self.snapshot)
+        boxes = self.query_one(BoxesView)
+        if message.window is not None:
+            boxes.show(message.window)
+        elif report.returns_rows:
+            note = f" · first {len(report.rows):,} only" if report.truncated else ""
+            boxes.show(StaticRows(report.keys, report.rows), note)
+        else:
+            boxes.clear(" · no rows: this run returned none")
+        self.query_one(FoodPane).show(report)
+        self.query_one(PlatePane).show(report)
+        self._show_report_notes(report)
+        rows = "" if report.row_count is None else f" · {plural(report.row_count, 'row')}{'+' if report.truncated else ''}"
+        self.query_one(StatusBar).set_run(f"last run {ms(report.ms, self.snapshot)}{rows}")
+        tx = "read-only" if self.read_only else "committed" if report.committed else "rolled back" if report.rolled_back else "no transaction open"
+        self.query_one(StatusBar).set_transaction(tx)
+        if report.error is not None and report.error.line:
+            editor = self.query_one(CellEditor)
+            line = max(0, min(report.error.line - 1, editor.document.line_count - 1))
+            editor.move_cursor((line, max(0, (report.error.column or 1) - 1)))
+
+    def _show_report_notes(self, report: Any) -> None:
+        self._show_notes(report_notes(report))
+
+    def on_boxes_view_counted(self, message: BoxesView.Counted) -> None:
+        if self.last_report is not None:
+            self.query_one(TrayPane).show(self.last_report, message.total, self.snapshot)
+            self.query_one(StatusBar).set_run(
+                f"last run {ms(self.last_report.ms, self.snapshot)} · {plural(message.total, 'row')}"
+            )
+
+    def on_run_cancelled(self, message: RunCancelled) -> None:
+        if message.run_id == self._run_id:
+            self._query_running = False
+            self._show_notes(Text("cancelled: the query was stopped and rolled back", style="bold yellow"))
+            self.query_one(StatusBar).set_run("cancelled")
+
+    def on_run_failed(self, message: RunFailed) -> None:
+        if message.run_id == self._run_id:
+            self._query_running = False
+            self._show_notes(Text(f"internal error: {message.message}", style="bold red"))
+            self.query_one(StatusBar).set_run("failed")
+
+    def _show_notes(self, text: Text) -> None:
+        # A fixed height: the line never pushes the panes around (no layout pass for the whole screen).
+        self.query_one("#notes", Static).update(text, layout=False)
+
+    # -- actions ---------------------------------------------------------------------------------------
+    def action_cancel(self) -> None:
+        if self._query_running:
+            self.workers.cancel_group(self, "query")
+
+    def action_commit(self) -> None:
+        if self.read_only:
+            self.notify("read-only: commit refused", severity="error")
+            return
+        cell = self.query_one(CellEditor).text
+
+        from .confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.start_run(cell, commit=True)
+
+        self.push_screen(ConfirmScreen(f"Run this cell again and COMMIT its changes?\n\n{cell}", "Commit"), answered)
+
+    def action_rollback(self) -> None:
+        self.notify("Nothing to roll back: every run rolls back unless you commit it (ctrl+o).")
+
+    def action_copy_sql(self) -> None:
+        if self.last_report is None or not self.last_report.sql:
+            self.notify("no SQL yet: run a cell first", severity="warning")
+            return
+        self.copy_to_clipboard(";\n".join(s.statement.strip() for s in self.last_report.sql))
+        self.notify(f"copied {plural(len(self.last_report.sql), 'statement')}")
+
+    def action_screenshot(self) -> None:
+        path = self.save_screenshot()
+        self.notify(f"saved {path}")
+
+    # -- mount points for other panes ---------------------------------------------------------------
+    def set_cell(self, source: str, run: bool = False) -> None:
+        """Put `source` in the editor on the Explore tab (and run it): for pickers and other tabs."""
+        self.query_one("#tabs", TabbedContent).active = "tab-explore"
+        editor = self.query_one(CellEditor)
+        editor.text = source
+        editor.move_cursor(editor.document.end)
+        editor.focus()
+        if run:
+            self.start_run(source)
+
+    def on_vector_pane_open_statement(self, message: Any) -> None:
+        """The Vector tab's "open in layers" (VectorPane.OpenStatement)."""
+        self.set_cell(message.cell_source, run=True)
+
+    def action_examples(self) -> None:
+        try:
+            from .examples_picker import ExamplesPicker
+        except ImportError as exc:
+            self.notify(f"no examples available: {exc}", severity="warning")
+            return
+        self.push_screen(ExamplesPicker(), lambda source: self.set_cell(source) if source else None)
+
+    def action_next_tab(self) -> None:
+        tabs = self.query_one("#tabs", TabbedContent)
+        panes = [pane.id for pane in tabs.query(TabPane) if pane.id]
+        if len(panes) > 1 and tabs.active in panes:
+            tabs.active = panes[(panes.index(tabs.active) + 1) % len(panes)]
+
+    def action_help(self) -> None:
+        from .help_screen import HelpScreen  # Markdown is slow to import: not on the startup path
+
+        self.push_screen(HelpScreen())
+
+    def on_schema_tree_insert_name(self, message: SchemaTree.InsertName) -> None:
+        self.query_one(CellEditor).insert_name(message.name)
+
+
+def _console_progress(stage: str, done: int, total: int) -> None:
+    sys.stderr.write(f"\rbuilding the sample database: {stage} {done:,}/{total:,}        ")
+    sys.stderr.flush()
+
+
+def default_target() -> str:
+    """The built-in sample's path, built first (with progress on stderr) when it does not exist yet."""
+    from sqla_explore.sample_db.build import default_sample_path, ensure_default_sample
+
+    path = default_sample_path()
+    if not path.exists():
+        sys.stderr.write(f"first run: building the sample database at {path}\n")
+        path = asyncio.run(ensure_default_sample(_console_progress))
+        sys.stderr.write("\n")
+    return str(path)
+
+
+def run_app(target: str | None, models: str | None = None, read_only: bool = False) -> int:
+    """Entry point for the CLI: returns the process exit code (2 for a missing database file)."""
+    if target is None or not target.strip():
+        target = default_target()
+    elif "://" not in target and not Path(target).expanduser().exists():
+        sys.stderr.write(f"no such database file: {target} (create the sample with: sqla-explore sample {target})\n")
+        return 2
+    app = ExplorerApp(target, models, read_only)
+    result = app.run()
+    return int(result or 0) if app.return_code in (None, 0) else app.return_code

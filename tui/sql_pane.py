@@ -1,0 +1,44 @@
+"""The SQL pane: every statement the run sent, in order, with its parameters, time and rowcount."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from .formatting import ms, plural, short
+
+
+class SqlPane(VerticalScroll):
+    """`show(report)` replaces the content; the border title counts the statements."""
+
+    BORDER_TITLE = "SQL sent"
+
+    def compose(self):
+        yield Static(Text("Run a cell to see the SQL it sends.", style="dim"), id="sql-body")
+
+    def show(self, report: Any, frozen: bool = False) -> None:
+        from rich.syntax import Syntax  # pygments: imported on the first run, not at startup
+
+        parts: list[Any] = []
+        for number, stmt in enumerate(report.sql, 1):
+            parts.append(Text(f"{number}.", style="bold"))
+            parts.append(Syntax(stmt.statement.strip(), "sql", word_wrap=True, background_color="default"))
+            info = ms(stmt.ms, frozen)
+            if stmt.rowcount is not None and stmt.rowcount >= 0:
+                info += f" · rowcount {stmt.rowcount}"
+            if stmt.parameters not in ((), {}, None, []):
+                info += f" · params {short(stmt.parameters, 120)}"
+            if stmt.executemany:
+                info += " · executemany"
+            parts.append(Text(info, style="dim"))
+        count = len(report.sql)
+        self.border_title = f"SQL sent: {plural(count, 'statement')}" + (
+            "  (more than one: lazy loads or selectinload show up here)" if count > 1 else ""
+        )
+        body = self.query_one("#sql-body", Static)
+        body.update(Group(*parts) if parts else Text("no SQL was sent", style="dim"))
+        self.scroll_home(animate=False)

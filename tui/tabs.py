@@ -1,0 +1,32 @@
+"""Extra tabs beside "Explore": add one line per pane. Each factory gets the open Explorer and returns a widget;
+it is mounted once the Explorer is ready (a "connecting…" placeholder shows until then)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ExtraTab:
+    title: str  # shown on the tab
+    id: str  # a CSS id, unique: the pane is "#tab-<id>"
+    factory: Callable[[Any], Any]  # explorer -> Widget; import the widget inside, so startup stays fast
+
+
+def _lazy(module: str, name: str) -> Callable[[Any], Any]:
+    """A factory that imports `sqla_explore.tui.<module>.<name>` only when the tab is built."""
+
+    def build(explorer: Any) -> Any:
+        from importlib import import_module
+
+        return getattr(import_module(f"sqla_explore.tui.{module}"), name)(explorer)
+
+    return build
+
+
+EXTRA_TABS: list[ExtraTab] = [
+    ExtraTab("Vector", "vector", _lazy("vector_pane", "VectorPane")),
+    ExtraTab("Loop lab", "loop-lab", _lazy("loop_lab", "LoopLab")),
+]

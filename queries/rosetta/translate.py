@@ -10,13 +10,8 @@ import ast
 import copy
 from dataclasses import dataclass, field
 
-from .astutil import AwaitCalls as _AwaitCalls
-from .astutil import Untranslatable
-from .astutil import awaits as _awaits
-from .astutil import call as _call
-from .astutil import mentions as _mentions
-from .astutil import method as _method
-from .astutil import name as _name
+from .astutil import AwaitCalls as _AwaitCalls, Untranslatable, awaits as _awaits, call as _call
+from .astutil import mentions as _mentions, method as _method, name as _name
 from .vocab import (
     AS_EXECUTION_OPTION,
     AWAITED_SESSION_METHODS,

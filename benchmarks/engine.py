@@ -21,13 +21,15 @@ from sqlalchemy import select
 from sqla_explore.queries.explorer import Explorer
 
 
-async def _median_ms(fn, runs: int) -> float:
-    samples = []
+async def _medians_ms(first, second, runs: int) -> tuple[float, float]:
+    """Alternate the two paths run by run, so a change in the machine's load hits both alike."""
+    samples: tuple[list[float], list[float]] = ([], [])
     for _ in range(runs):
-        started = time.perf_counter()
-        await fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
+        for fn, bucket in ((first, samples[0]), (second, samples[1])):
+            started = time.perf_counter()
+            await fn()
+            bucket.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples[0]), statistics.median(samples[1])
 
 
 async def measure(url: str, runs: int, big_runs: int) -> list[tuple[str, float, float]]:
@@ -47,12 +49,14 @@ async def measure(url: str, runs: int, big_runs: int) -> list[tuple[str, float, 
             await plain(pk_stmt)
             await explorer.run("select(Post).where(Post.id == 4242)")
         rows = []
-        pk_plain = await _median_ms(lambda: plain(pk_stmt), runs)
-        pk_engine = await _median_ms(lambda: explorer.run("select(Post).where(Post.id == 4242)"), runs)
-        rows.append(("primary-key lookup", pk_plain, pk_engine))
-        big_plain = await _median_ms(lambda: plain(big_stmt), big_runs)
-        big_engine = await _median_ms(lambda: explorer.run("select(Post).limit(10_000)", limit=10_000), big_runs)
-        rows.append(("select(Post), 10,000 rows", big_plain, big_engine))
+        pk = await _medians_ms(
+            lambda: plain(pk_stmt), lambda: explorer.run("select(Post).where(Post.id == 4242)"), runs
+        )
+        rows.append(("primary-key lookup", *pk))
+        big = await _medians_ms(
+            lambda: plain(big_stmt), lambda: explorer.run("select(Post).limit(10_000)", limit=10_000), big_runs
+        )
+        rows.append(("select(Post), 10,000 rows", *big))
         return rows
     finally:
         await explorer.close()

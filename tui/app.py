@@ -17,11 +17,13 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 from .boxes_view import BoxesView, StaticRows
 from .commands import ExplorerCommands
 from .editor import CellEditor
+from .explore_extras import ExploreExtras
 from .food_pane import FoodPane
 from .formatting import ms, plural, report_notes
 from .history import History, default_history_path
 from .messages import ExplorerFailed, ExplorerReady, RunCancelled, RunFailed, RunFinished
 from .plate_pane import PlatePane
+from .rosetta_panel import RosettaPanel
 from .schema_tree import SchemaTree
 from .sql_pane import SqlPane
 from .status_bar import StatusBar
@@ -33,7 +35,7 @@ ROW_LIMIT = 200  # rows the engine keeps for tray / food / plate; Boxes pages th
 FIRST_CELL = "select(User).where(User.id < 4)"
 
 
-class ExplorerApp(App[int]):
+class ExplorerApp(ExploreExtras, App[int]):
     """Open with `ExplorerApp(target, models, read_only).run()`; `snapshot=True` freezes timings for screenshots."""
 
     TITLE = "sqla-explore"
@@ -49,6 +51,7 @@ class ExplorerApp(App[int]):
         Binding("f1", "help", "Help"),
         Binding("f2", "next_tab", "Next tab", show=False),
         Binding("f3", "examples", "Examples", show=False),
+        Binding("f4", "load_modern", "2.0 form", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
@@ -88,6 +91,7 @@ class ExplorerApp(App[int]):
                         yield CellEditor(self.first_cell, history=self.cell_history, id="editor")
                         yield Static(Text("connecting…", style="italic"), id="notes")
                         yield SqlPane(id="sql")
+                        yield RosettaPanel(id="rosetta")
                         with Grid(id="layers"):
                             yield TrayPane(id="tray")
                             yield BoxesView(id="boxes")
@@ -256,6 +260,7 @@ class ExplorerApp(App[int]):
             boxes.clear(" · no rows: this run returned none")
         self.query_one(FoodPane).show(report)
         self.query_one(PlatePane).show(report)
+        self.query_one(RosettaPanel).show(report.rosetta)
         self._show_report_notes(report)
         rows = "" if report.row_count is None else f" · {plural(report.row_count, 'row')}{'+' if report.truncated else ''}"
         self.query_one(StatusBar).set_run(f"last run {ms(report.ms, self.snapshot)}{rows}")

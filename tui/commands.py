@@ -11,6 +11,7 @@ COMMANDS = (
     ("Cancel query", "cancel", "Stop the running query (Esc)"),
     ("Commit", "commit", "Run the cell again and keep its changes (asks first)"),
     ("Rollback", "rollback", "Forget changes: every run rolls back unless committed"),
+    ("Load the 2.0 form", "load_modern", "Put the Rosetta translation of the last legacy run in the editor (F4)"),
     ("Copy SQL", "copy_sql", "Copy the SQL of the last run to the clipboard"),
     ("Save SVG screenshot", "screenshot", "Write an SVG of the screen to the current directory"),
     ("Change theme", "change_theme", "Pick a colour theme"),

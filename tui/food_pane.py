@@ -1,4 +1,5 @@
-"""Food: `.scalars()`, the objects themselves; the selected one shows which attributes are loaded."""
+"""Food: `.scalars()`, the objects themselves; the selected one shows which attributes are loaded, and its
+not-loaded ones can be opened for real (`OpenAttribute`: the app asks queries/lazyload.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -42,12 +44,56 @@ def attribute_states(obj: Any) -> Table | Text:
     return grid
 
 
+def unloaded_attributes(obj: Any) -> list[str]:
+    """Not-loaded attributes, relationships first (what app code trips over), without loading anything."""
+    from sqlalchemy import inspect
+
+    state = inspect(obj, raiseerr=False)
+    if state is None or not hasattr(state, "attrs"):
+        return []
+    unloaded = state.unloaded
+    relations = sorted(k for k in unloaded if k in state.mapper.relationships)
+    return relations + sorted(k for k in unloaded if k not in state.mapper.relationships)
+
+
 class FoodPane(Vertical):
     BORDER_TITLE = CAPTION
+
+    class OpenAttribute(Message):
+        """Open `obj.<attr>` for real, as app code would (Enter on a not-loaded attribute)."""
+
+        def __init__(self, obj: Any, attr: str) -> None:
+            super().__init__()
+            self.obj = obj
+            self.attr = attr
 
     def compose(self):
         yield OptionList(id="food-list")
         yield Static(Text("Select an object to see its attributes: loaded or not.", style="dim"), id="food-detail")
+        yield OptionList(id="food-lazy")
+
+    def _show_lazy(self, obj: Any | None) -> None:
+        self._lazy = [] if obj is None else [(obj, attr) for attr in unloaded_attributes(obj)]
+        lazy = self.query_one("#food-lazy", OptionList)
+        lazy.clear_options()
+        lazy.add_options([Option(Text(f"▸ open .{attr} for real", no_wrap=True, overflow="ellipsis")) for _, attr in self._lazy])
+        lazy.display = bool(self._lazy)
+
+    def open_attribute(self, attr: str) -> bool:
+        """Ask for `attr` of the highlighted object (for keys, commands and tests)."""
+        for obj, name in getattr(self, "_lazy", []):
+            if name == attr:
+                self.post_message(self.OpenAttribute(obj, attr))
+                return True
+        return False
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id != "food-lazy":
+            return
+        event.stop()
+        if 0 <= event.option_index < len(self._lazy):
+            obj, attr = self._lazy[event.option_index]
+            self.post_message(self.OpenAttribute(obj, attr))
 
     def show(self, report: Any) -> None:
         self._objects = list(report.scalars[:MAX_LISTED])
@@ -63,9 +109,13 @@ class FoodPane(Vertical):
             options.highlighted = 0
         else:
             detail.update(Text("no objects", style="dim"))
+            self._show_lazy(None)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
+        if event.option_list.id != "food-list":
+            return
         index = event.option_index
         if 0 <= index < len(getattr(self, "_objects", [])):
             self.query_one("#food-detail", Static).update(attribute_states(self._objects[index]))
+            self._show_lazy(self._objects[index])

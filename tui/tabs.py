@@ -29,4 +29,5 @@ def _lazy(module: str, name: str) -> Callable[[Any], Any]:
 EXTRA_TABS: list[ExtraTab] = [
     ExtraTab("Vector", "vector", _lazy("vector_pane", "VectorPane")),
     ExtraTab("Loop lab", "loop-lab", _lazy("loop_lab", "LoopLab")),
+    ExtraTab("Pitfalls", "pitfalls", _lazy("pitfalls_pane", "PitfallsPane")),
 ]

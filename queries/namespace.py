@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from types import ModuleType
 from typing import Any
 
@@ -48,6 +49,7 @@ def sqlalchemy_names() -> dict[str, Any]:
     names.update({name: getattr(orm, name) for name in ORM_HELPERS if hasattr(orm, name)})
     names["sa"] = sqlalchemy
     names["orm"] = orm
+    names["asyncio"] = asyncio  # for `await asyncio.to_thread(...)` in cells about blocking
     return names
 
 

@@ -87,3 +87,22 @@ def sample_url(request) -> str:
     if request.param == "sqlite":
         return str(request.getfixturevalue("sqlite_sample"))
     return request.getfixturevalue("pg_sample_url")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Guard for CI: if something leaks a non-daemon thread (an undisposed aiosqlite connection, say),
+    the interpreter would wait for it forever after the tests. Dump every stack and exit with pytest's
+    own status instead, so the leak is visible and the run still ends."""
+    import faulthandler
+    import os
+    import sys
+    import threading
+    import time
+
+    def watchdog() -> None:
+        time.sleep(90)
+        sys.stderr.write("\nthe interpreter did not exit 90 s after the tests; stacks:\n")
+        faulthandler.dump_traceback(file=sys.stderr)
+        os._exit(int(exitstatus))
+
+    threading.Thread(target=watchdog, name="exit-watchdog", daemon=True).start()

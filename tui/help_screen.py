@@ -37,8 +37,9 @@ and keep the change, after a confirmation.
 | ctrl+p | command palette: run, cancel, commit, rollback, copy SQL, screenshot, theme |
 | Enter on the schema tree | insert the name into the cell |
 | End / Home in Boxes | jump to the last / first row (any size: rows are fetched page by page) |
-| F2 | next tab (when more tabs are installed) |
+| F2 | next tab: Explore, Vector, Loop lab, Pitfalls |
 | F3 | pick an example cell |
+| F4 | after a legacy `db.query(...)` cell: load its 2.0 form |
 | F1 | this help · ctrl+q quit |
 """
 

@@ -89,6 +89,18 @@ def sample_url(request) -> str:
     return request.getfixturevalue("pg_sample_url")
 
 
+@pytest.fixture
+async def explorer(sample_url):
+    """An Explorer open on the sample, on each backend in turn; closed after the test."""
+    from sqla_explore.queries.explorer import Explorer
+
+    opened = await Explorer.open(sample_url)
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
 def pytest_sessionfinish(session, exitstatus):
     """Guard for CI: if something leaks a non-daemon thread (an undisposed aiosqlite connection, say),
     the interpreter would wait for it forever after the tests. Dump every stack and exit with pytest's

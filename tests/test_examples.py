@@ -8,20 +8,10 @@ import pytest
 
 from sqla_explore.queries.examples import BY_NAME, EXAMPLES, outcome_of
 from sqla_explore.queries.explorer import Explorer
-from sqla_explore.queries.helpers import sync_session
 from sqla_explore.queries.rosetta.compare import rosetta_run
 
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
 
-
-@pytest.fixture
-async def explorer(sample_url):
-    ex = await Explorer.open(sample_url)
-    ex.namespace.setdefault("sync_session", sync_session)  # until the engine's namespace provides it
-    try:
-        yield ex
-    finally:
-        await ex.close()
 
 
 def test_examples_are_complete():

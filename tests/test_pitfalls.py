@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from sqla_explore.queries.explorer import Explorer
 from sqla_explore.queries.pitfalls import BY_KEY, PITFALLS, reproduce
 from sqla_explore.queries.rosetta.blocking import MODES
 
 pytestmark = pytest.mark.filterwarnings("ignore:coroutine .* was never awaited:RuntimeWarning")
 
-
-@pytest.fixture
-async def explorer(sample_url):
-    ex = await Explorer.open(sample_url)
-    try:
-        yield ex
-    finally:
-        await ex.close()
 
 
 def test_every_pitfall_is_explained():

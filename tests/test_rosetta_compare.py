@@ -17,14 +17,6 @@ NEW_USER = (
 )
 
 
-@pytest.fixture
-async def explorer(sample_url):
-    ex = await Explorer.open(sample_url)
-    try:
-        yield ex
-    finally:
-        await ex.close()
-
 
 # The seed article's CRUD table, each row run both ways.
 async def test_crud_first(explorer):
@@ -140,7 +132,7 @@ async def test_commit_allowed_commits_the_modern_form_once(sqlite_sample, tmp_pa
 
 
 class HookedExplorer(Explorer):
-    """Explorer.run with the one-line Rosetta hook the engine is meant to call."""
+    """Explorer.run calling the Rosetta hook itself (the engine already does; the guard keeps it from running twice)."""
 
     async def run(self, cell, **kwargs):
         report = await rosetta_report(self, cell, **kwargs)

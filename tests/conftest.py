@@ -13,6 +13,24 @@ import pytest
 PG_ENV = "SQLA_EXPLORE_PG_URL"
 
 
+def _bounded_cancel_all_tasks(loop):
+    """asyncio.Runner's teardown, bounded: a task that ignores cancellation (seen intermittently in the
+    TUI tests, not yet traced) is reported on stderr instead of hanging the whole run forever."""
+    import sys
+
+    to_cancel = asyncio.all_tasks(loop)
+    if not to_cancel:
+        return
+    for task in to_cancel:
+        task.cancel()
+    _done, pending = loop.run_until_complete(asyncio.wait(to_cancel, timeout=15))
+    for task in pending:
+        sys.stderr.write(f"\ntask still running at loop teardown, abandoned: {task!r}\n")
+
+
+asyncio.runners._cancel_all_tasks = _bounded_cancel_all_tasks
+
+
 def _async_url(uri: str) -> str:
     """pgserver gives postgresql://postgres:@/postgres?host=DIR; SQLAlchemy wants the asyncpg driver."""
     if uri.startswith("postgresql://"):

@@ -455,3 +455,12 @@ def test_shared_sample_fixtures_smoke(sample_url):
 
     target = Path(sample_url) if "://" not in sample_url else sample_url
     assert asyncio.run(_session_run(target, count)) == data.USERS
+
+
+async def test_postgres_sample_has_a_well_connected_hnsw_index(pg_sample_url):
+    # ef_construction 64 left a whole topic unreachable in about 1 build in 20 (the sample clusters tightly).
+    rows = await _execute(
+        pg_sample_url,
+        "SELECT c.reloptions FROM pg_class c WHERE c.relname = 'ix_documents_embedding_hnsw_cosine'",
+    )
+    assert rows and "ef_construction=200" in rows[0][0]

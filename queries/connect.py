@@ -9,6 +9,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from . import rollbacks
 from .errors import ConnectError
 
 # Sync (or bare) driver names and the async driver we use instead.
@@ -116,11 +117,16 @@ def create_engine_for(target: Target, *, read_only: bool = False, **kwargs) -> A
         from .vector.sqlite_funcs import engine_options
 
         kwargs.update(engine_options(target.url))
+    for key, value in rollbacks.create_options().items():
+        kwargs.setdefault(key, value)
     try:
-        return create_async_engine(target.url, connect_args=connect_args, **kwargs)
+        engine = create_async_engine(target.url, connect_args=connect_args, **kwargs)
     except ModuleNotFoundError as exc:
         raise ConnectError(
             f"the driver for {target.url.drivername} is not installed ({exc.name}); pip install {exc.name}"
         ) from None
     except ArgumentError as exc:
         raise ConnectError(str(exc)) from None
+    if kwargs["pool_reset_on_return"] is None:
+        rollbacks.install(engine)
+    return engine

@@ -14,7 +14,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Mapper
 
-from .report import Report, SqlStatement
+from .report import Report, RowMappings, SqlStatement
 
 
 def _entity_mapper(value: Any) -> Mapper | None:
@@ -67,7 +67,7 @@ def encode_value(value: Any, path: frozenset[int] = frozenset()) -> Any:
         return [encode_value(v, path) for v in value]
     if isinstance(value, Mapping):
         return {str(k): encode_value(v, path) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
+    if isinstance(value, (list, tuple, set, frozenset, RowMappings)):
         return [encode_value(v, path) for v in value]
     if _entity_mapper(value) is not None:
         return encode_entity(value, path)

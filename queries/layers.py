@@ -11,7 +11,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import FrozenResult, Result
 
 from .errors import error_info
-from .report import PLATE_CONSUMERS, PlateEntry, Report
+from .report import PLATE_CONSUMERS, PlateEntry, Report, RowMappings
 
 CONSUMERS: dict[str, Callable[[Result], Any]] = {
     "first()": lambda r: r.first(),
@@ -74,14 +74,42 @@ def freeze_all(result: Result) -> FaithfulFrozenResult:
 
 
 def _cap(value: Any, limit: int) -> Any:
-    if isinstance(value, list) and len(value) > limit:
+    if isinstance(value, (list, RowMappings)) and len(value) > limit:
         return value[:limit]
     return value
 
 
-# Consumers whose value follows from all()'s rows without another pass (same objects, same order).
-DERIVED_FROM_ALL: dict[str, Callable[[list], list]] = {
-    "mappings().all()": lambda rows: [row._mapping for row in rows],
+# Consumers whose value follows from all()'s rows without another pass over the result: the same
+# objects SQLAlchemy would hand back. `_REAL` means "run the consumer itself": every exception on the
+# plate comes from SQLAlchemy, never from us (one() on two rows, scalar_one() on none, ...).
+_REAL = object()
+
+
+def _one(rows: Sequence[Any], pick: Callable[[Any], Any], none_ok: bool = False) -> Any:
+    if len(rows) == 1:
+        return pick(rows[0])
+    return None if none_ok and not rows else _REAL
+
+
+def _row(row: Any) -> Any:
+    return row
+
+
+def _first_column(row: Any) -> Any:
+    return row[0]
+
+
+DERIVED_FROM_ALL: dict[str, Callable[[Sequence[Any]], Any]] = {
+    "first()": lambda rows: rows[0] if rows else None,
+    "one()": lambda rows: _one(rows, _row),
+    "one_or_none()": lambda rows: _one(rows, _row, none_ok=True),
+    "scalar()": lambda rows: rows[0][0] if rows else None,
+    "scalar_one()": lambda rows: _one(rows, _first_column),
+    "scalar_one_or_none()": lambda rows: _one(rows, _first_column, none_ok=True),
+    "scalars().first()": lambda rows: rows[0][0] if rows else None,
+    "scalars().all()": lambda rows: [row[0] for row in rows],
+    "scalars().one()": lambda rows: _one(rows, _first_column),
+    "mappings().all()": RowMappings,
 }
 # unique() is on the plate only when the result demands it (joined eager loading of a collection):
 # elsewhere it is a full extra pass that hashes every row, to show the same list as all().
@@ -101,21 +129,31 @@ def _collector_paused():
             gc.enable()
 
 
+def _consume(frozen: FrozenResult, name: str, names: Sequence[str]) -> PlateEntry:
+    try:
+        value = CONSUMERS[name](frozen())
+    except Exception as exc:  # the exact exception is the point of the plate
+        return PlateEntry(name, error=error_info(exc, names))
+    return PlateEntry(name, value=value)
+
+
 def _plate(frozen: FrozenResult, limit: int, names: Sequence[str]) -> dict[str, PlateEntry]:
+    everything = _consume(frozen, "all()", names)
+    rows = everything.value if everything.ok else None
     plate: dict[str, PlateEntry] = {}
-    for name, consume in CONSUMERS.items():
-        everything = plate.get("all()")
-        if name in ONLY_WHEN_NEEDED and everything is not None and everything.ok:
+    for name in CONSUMERS:
+        if name == "all()":
+            plate[name] = everything
             continue
-        if name in DERIVED_FROM_ALL and everything is not None and everything.ok:
-            plate[name] = PlateEntry(name, value=DERIVED_FROM_ALL[name](everything.value))
-            continue
-        try:
-            value = consume(frozen())
-        except Exception as exc:  # the exact exception is the point of the plate
-            plate[name] = PlateEntry(name, error=error_info(exc, names))
-        else:
-            plate[name] = PlateEntry(name, value=value)
+        if rows is not None:  # all() worked: derive what follows from its rows
+            if name in ONLY_WHEN_NEEDED:
+                continue
+            derive = DERIVED_FROM_ALL.get(name)
+            value = derive(rows) if derive is not None else _REAL
+            if value is not _REAL:
+                plate[name] = PlateEntry(name, value=value)
+                continue
+        plate[name] = _consume(frozen, name, names)
     # Cap the lists only now: derived entries above needed all()'s full list.
     return {name: PlateEntry(name, value=_cap(e.value, limit)) if e.ok else e for name, e in plate.items()}
 
@@ -144,5 +182,5 @@ def fill_layers(
     seen = len(frozen.data)
     report.truncated = truncated or seen > limit
     report.row_count = min(seen, limit) if report.truncated else len(boxes)
-    report.rows = [tuple(row) for row in boxes[:limit]]
+    report.rows = list(map(tuple, boxes[:limit]))
     report.scalars = list(food[:limit])

@@ -6,6 +6,7 @@ Nothing here touches a database; values are the Python objects the run produced.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 # What a cell turned out to be.
@@ -42,6 +43,38 @@ PLATE_CONSUMERS = (
     "mappings().all()",
     "unique().all()",
 )
+
+
+class RowMappings(Sequence):
+    """The value of `mappings().all()`: each of all()'s rows seen through `Row._mapping`.
+
+    The mappings are made when read, not up front: building 10,000 RowMapping objects costs
+    more than the rest of the layers together, and a pane reads a screenful. Equal to the list
+    SQLAlchemy returns, item by item.
+    """
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, rows: Sequence[Any]):
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return RowMappings(self._rows[index])
+        return self._rows[index]._mapping
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (RowMappings, list)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-looking like the list it stands for
+
+    def __repr__(self) -> str:
+        return repr(list(self))
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,14 @@ from typing import Any
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+from sqlalchemy.util import immutabledict
 
 from .layers import fill_layers, freeze_all, freeze_rows
 from .report import Report
 from .statements import streams_rows
+
+_STREAM = immutabledict({"stream_results": True})
 
 
 def _needs_buffering(exc: sa_exc.InvalidRequestError) -> bool:
@@ -45,11 +49,16 @@ async def execute_statement(session: AsyncSession, statement: Any, report: Repor
 
 
 async def _stream_head(session: AsyncSession, statement: Any, report: Report, names: Sequence[str]) -> None:
-    streamed = await session.stream(statement)
+    # One greenlet for execute + fetch + close (AsyncSession.stream() and its AsyncResult take three).
+    frozen, result_class, head_size = await session.run_sync(_fetch_head, statement, report.limit + 1)
+    fill_layers(report, frozen, result_class, truncated=head_size > report.limit, names=names)
+
+
+def _fetch_head(sync_session: Session, statement: Any, size: int) -> tuple[Any, str, int]:
+    """Execute through a server-side cursor and keep only the first `size` rows."""
+    result = sync_session.execute(statement, execution_options=_STREAM)
     try:
-        head = await streamed.fetchmany(report.limit + 1)
-        real = getattr(streamed, "_real_result", streamed)
-        frozen = freeze_rows(streamed, head)
+        head = result.fetchmany(size)
+        return freeze_rows(result, head), type(result).__name__, len(head)
     finally:
-        await streamed.close()
-    fill_layers(report, frozen, type(real).__name__, truncated=len(head) > report.limit, names=names)
+        result.close()

@@ -127,3 +127,25 @@ async def test_bare_class_or_table_means_select(sqlite_sample, cell):
     report = await run_cell(str(sqlite_sample), cell, limit=5)
     assert report.ok and report.truncated and len(report.rows) == 5
     assert report.notes
+
+
+async def test_mappings_on_the_plate_equal_sqlalchemys_own(sample_url):
+    """mappings().all() is derived from all()'s rows and read lazily; it must equal the real thing."""
+    from sqlalchemy import text
+
+    from sqla_explore.queries.explorer import Explorer
+    from sqla_explore.queries.report import RowMappings
+
+    explorer = await Explorer.open(sample_url if "://" in sample_url else str(sample_url))
+    try:
+        cell = "select(User.id, User.email).where(User.id <= 5).order_by(User.id)"
+        report = await explorer.run(cell, limit=3)
+        value = report.plate["mappings().all()"].value
+        assert isinstance(value, RowMappings) and len(value) == 3  # capped at the limit like any list
+        async with explorer.session_factory() as session:
+            real = (await session.execute(text("SELECT id, email FROM users WHERE id <= 3 ORDER BY id"))).mappings().all()
+        assert value == real and list(value) == real and value[1:] == real[1:]
+        assert dict(value[0]) == {"id": 1, "email": "ada@example.com"}
+        assert repr(value) == repr(real)
+    finally:
+        await explorer.close()

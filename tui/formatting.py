@@ -6,6 +6,8 @@ from typing import Any
 
 from rich.text import Text
 
+from sqla_explore.queries.report import RowMappings
+
 MAX_VALUE = 100
 
 
@@ -20,7 +22,7 @@ def short(value: Any, width: int = MAX_VALUE) -> str:
 
 def summary(value: Any, width: int = MAX_VALUE) -> str:
     """Like `short`, but a long list costs only the reprs that fit: `[a, b, … (1,000 items)]`."""
-    if isinstance(value, (list, tuple)) and len(value) > 3:
+    if isinstance(value, (list, tuple, RowMappings)) and len(value) > 3:
         parts: list[str] = []
         used = 0
         for item in value:
@@ -30,7 +32,7 @@ def summary(value: Any, width: int = MAX_VALUE) -> str:
             parts.append(piece)
             used += len(piece) + 2
         rest = f", … ({len(value):,} items)" if len(parts) < len(value) else ""
-        opener, closer = ("[", "]") if isinstance(value, list) else ("(", ")")
+        opener, closer = ("(", ")") if isinstance(value, tuple) else ("[", "]")
         return short_text(opener + ", ".join(parts) + rest + closer, width + 30)
     return short(value, width)
 

@@ -117,9 +117,10 @@ ONLY_WHEN_NEEDED = {"unique().all()"}
 
 
 @contextmanager
-def _collector_paused():
-    """Building the views allocates many small acyclic objects; a full collection scanning every
-    loaded entity in the middle of that is pure waste, so hold the cyclic collector for the duration."""
+def collector_paused():
+    """Loading rows and building the views allocate many objects that all stay alive; a collection
+    scanning every loaded entity in the middle of that is pure waste, so hold the cyclic collector
+    for the duration (a bounded one: at most limit + 1 rows). Nests: only the outermost re-enables."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -166,7 +167,7 @@ def fill_layers(
     report.result_class = result_class
     report.returns_rows = True
     report.keys = list(frozen().keys())
-    with _collector_paused():
+    with collector_paused():
         report.plate = _plate(frozen, limit, names)
     # Boxes and food reuse the plate's lists (computed once above) unless all() had to refuse.
     unique = not report.plate["all()"].ok

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from sqlalchemy.util import immutabledict
 
-from .layers import fill_layers, freeze_all, freeze_rows
+from .layers import collector_paused, fill_layers, freeze_all, freeze_rows
 from .report import Report
 from .statements import streams_rows
 
@@ -58,7 +58,8 @@ def _fetch_head(sync_session: Session, statement: Any, size: int) -> tuple[Any, 
     """Execute through a server-side cursor and keep only the first `size` rows."""
     result = sync_session.execute(statement, execution_options=_STREAM)
     try:
-        head = result.fetchmany(size)
+        with collector_paused():  # the waiting was in execute(); this is loading at most `size` rows
+            head = result.fetchmany(size)
         return freeze_rows(result, head), type(result).__name__, len(head)
     finally:
         result.close()

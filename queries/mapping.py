@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 import importlib.util
 import sys
 from dataclasses import dataclass, field
@@ -47,10 +48,32 @@ class Mapping:
         return SimpleNamespace(**self.tables)
 
 
+# sqlite-vec's storage tables for a vec0 table NAME: NAME_info, NAME_chunks, NAME_vector_chunks00, ...
+_VEC0_SHADOW = re.compile(r"_(info|chunks|rowids|auxiliary|vector_chunks\d+|metadatachunks\d+|metadatatext\d+)$")
+
+
+def vector_index_tables(sync_conn) -> set[str]:
+    """SQLite vec0 virtual tables and their storage tables: a vector index, not data to browse or map."""
+    if sync_conn.dialect.name != "sqlite":
+        return set()
+    rows = sync_conn.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND lower(sql) LIKE 'create virtual table%using vec0%'"
+    ).all()
+    virtual = {name for (name,) in rows}
+    if not virtual:
+        return set()
+    names = [name for (name,) in sync_conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return virtual | {
+        name for name in names for base in virtual
+        if name.startswith(base + "_") and _VEC0_SHADOW.fullmatch(name[len(base):])
+    }
+
+
 def automap(sync_conn, schema: str | None = None) -> Mapping:
-    """Reflect every table on a sync connection (run it through `conn.run_sync`)."""
+    """Reflect every table on a sync connection (run it through `conn.run_sync`); vec0 indexes left out."""
     metadata = MetaData()
-    metadata.reflect(sync_conn, schema=schema)
+    hidden = vector_index_tables(sync_conn)
+    metadata.reflect(sync_conn, schema=schema, only=lambda name, _meta: name not in hidden)
     _decode_sample_vectors(sync_conn, metadata)
     # AsyncAttrs: `await user.awaitable_attrs.posts` works on reflected classes too.
     base = automap_base(metadata=metadata, cls=AsyncAttrs)

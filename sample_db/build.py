@@ -46,6 +46,10 @@ SQLITE_BATCH = 10_000
 COPY_BATCH = 50_000
 DOCUMENT_BATCH = 250
 SAMPLE_PATH_ENV = "SQLA_EXPLORE_SAMPLE"
+# Whether a SQLite sample also gets the sqlite-vec vec0 table (documents_vec) when no `vec_table=` is given
+# (only where sqlite-vec can load). Reading that one table needs the extension (a plain sqlite3 shell says
+# "no such module: vec0"); every other table reads as usual. The explorer leaves it out of its mapping.
+VEC_TABLE_BY_DEFAULT = True
 TABLES = SampleBase.metadata.tables
 
 
@@ -66,8 +70,11 @@ def _quiet(stage: str, done: int, total: int) -> None:
 
 
 async def build_sample(target: str | Path, *, events: int = 0, force: bool = False,
-                       progress: Progress | None = None) -> BuildSummary:
+                       progress: Progress | None = None, vec_table: bool | None = None) -> BuildSummary:
     """Build the sample at `target` (a SQLite path / sqlite URL, or a postgresql URL) and say what was made.
+
+    `vec_table` (SQLite only; default VEC_TABLE_BY_DEFAULT): also fill the sqlite-vec vec0 table
+    `documents_vec`, which vector search uses for KNN; skipped quietly when sqlite-vec cannot load here.
 
     Raises SampleExistsError when the target already holds data and `force` is false, SampleTargetError for a
     bad or unreachable target.
@@ -78,7 +85,8 @@ async def build_sample(target: str | Path, *, events: int = 0, force: bool = Fal
     report = progress or _quiet
     started = time.perf_counter()
     if parsed.backend == "sqlite":
-        counts, replaced = await _build_sqlite(parsed, events, force, report)
+        wanted = VEC_TABLE_BY_DEFAULT if vec_table is None else bool(vec_table)
+        counts, replaced = await _build_sqlite(parsed, events, force, report, wanted)
     else:
         counts, replaced = await _build_postgresql(parsed, events, force, report)
     from .documents import EMBEDDER_NAME
@@ -192,8 +200,20 @@ def _sqlite_url(path: Path) -> URL:
     return URL.create("sqlite+aiosqlite", database=str(path))
 
 
+async def _add_vec_table(path: Path, report: Progress) -> None:
+    """The vec0 table (sample_db/vec_table.py), filled in a thread; skipped when sqlite-vec cannot load."""
+    from .vec_table import VecTableUnavailable, add_vec_table
+
+    report("vec0 table", 0, 1)
+    try:
+        await asyncio.to_thread(add_vec_table, path)
+    except VecTableUnavailable:
+        return  # vector search falls back to scanning documents, and says so
+    report("vec0 table", 1, 1)
+
+
 async def _build_sqlite(target: SampleTarget, events: int, force: bool,
-                        report: Progress) -> tuple[dict[str, int], bool]:
+                        report: Progress, vec_table: bool = False) -> tuple[dict[str, int], bool]:
     path = target.path
     assert path is not None
     existed = path.exists()
@@ -219,6 +239,8 @@ async def _build_sqlite(target: SampleTarget, events: int, force: bool,
                 await conn.commit()
         finally:
             await engine.dispose()
+        if vec_table:
+            await _add_vec_table(building, report)
         for suffix in ("-wal", "-shm", "-journal"):
             path.with_name(path.name + suffix).unlink(missing_ok=True)
         os.replace(building, path)

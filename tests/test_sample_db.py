@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.orm import selectinload
 from sqlalchemy.pool import NullPool
 
-from sqla_explore.sample_db import data
+from sqla_explore.sample_db import data, vec_table
 from sqla_explore.sample_db.build import (
     BuildSummary,
     SampleExistsError,
@@ -95,7 +95,8 @@ def _sqlite_dump(path: Path) -> dict[str, list]:
     conn = sqlite3.connect(path)
     try:
         listing = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
-        tables = [r[0] for r in conn.execute(listing)]
+        hidden = vec_table.hidden_table_names()  # the stdlib sqlite3 cannot read sqlite-vec's table
+        tables = [r[0] for r in conn.execute(listing) if r[0] not in hidden]
         return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY id').fetchall() for t in tables}
     finally:
         conn.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Button, Input, ListView, Static, Switch
 
@@ -55,7 +56,8 @@ async def test_search_select_more_like_this_and_open(sample_url):
         backend = str(pane.query_one("#vector-backend", Static).render())
         assert "wordllama-l2-256" in backend
         assert ("pgvector" in backend) if "://" in str(sample_url) else ("SQLite" in backend)
-        assert pane.query_one("#vector-exact", Switch).disabled == ("://" not in str(sample_url))
+        # Both samples have an approximate index (HNSW; vec0 sign bits) and so an exact toggle.
+        assert not pane.query_one("#vector-exact", Switch).disabled
 
         pane.query_one("#vector-query", Input).value = KNOWN_QUERIES["sailing"]
         await pilot.click("#vector-search")
@@ -123,3 +125,51 @@ def test_distance_bar_scales():
     assert distance_bar(0.0, 0.0, 1.0, width=10) == " " * 10
     assert distance_bar(0.5, 0.0, 1.0, width=10).rstrip() == "█" * 5
     assert len(distance_bar(0.33, 0.0, 1.0, width=10)) == 10
+
+
+@pytest.fixture(scope="module")
+def vec_sample(tmp_path_factory):
+    import asyncio
+
+    from sqla_explore.sample_db.build import build_sample
+
+    path = tmp_path_factory.mktemp("vecpane") / "sample.db"
+    asyncio.run(build_sample(path, vec_table=True))
+    return path
+
+
+async def test_pane_says_which_sqlite_path_ran(vec_sample, tmp_path):
+    import shutil
+
+    from sqla_explore.sample_db.vec_table import VEC_TABLE, open_with_sqlite_vec
+
+    old = tmp_path / "old.db"
+    shutil.copy(vec_sample, old)
+    conn = open_with_sqlite_vec(old)
+    conn.execute(f"DROP TABLE {VEC_TABLE}")
+    conn.commit()
+    conn.close()
+    cases = (
+        (vec_sample, "vec0 KNN on documents_vec", ["vec0 binary KNN", "recall@5 against the exact KNN"],
+         "vec0 KNN (exact)"),
+        (old, "scan (no vec0 table", ["no vec0 KNN because no vec0 table"], None),
+    )
+    for path, backend_text, status_texts, exact_text in cases:
+        app = PaneApp(str(path))
+        async with app.run_test(size=(150, 40)) as pilot:
+            await wait_until(pilot, lambda: bool(app.query(VectorPane)) and app.query_one(VectorPane).searcher.info)
+            pane = app.query_one(VectorPane)
+            assert backend_text in str(pane.query_one("#vector-backend", Static).render())
+            switch = pane.query_one("#vector-exact", Switch)
+            assert switch.disabled == (exact_text is None)
+            pane.search_text(KNOWN_QUERIES["cooking"])
+            await wait_until(pilot, lambda: pane.result is not None and len(pane.query(ResultItem)) == 5)
+            for needle in status_texts:
+                assert needle in status(pane)
+            assert [h.topic for h in pane.result.hits].count("cooking") >= 4
+            if exact_text is not None:
+                previous = pane.result
+                switch.value = True
+                pane.search_text(KNOWN_QUERIES["cooking"])
+                await wait_until(pilot, lambda: pane.result is not previous)
+                assert exact_text in status(pane) and pane.result.recall is None

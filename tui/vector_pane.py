@@ -117,11 +117,16 @@ class VectorPane(Vertical):
         if info is not None and info.dialect == "postgresql":
             metric.set_options([(label, key) for key, label in METRIC_LABELS.items()])
             metric.value = "cosine"
+        elif info is not None and info.vec_bits:
+            self.query_one("#vector-exact", Switch).tooltip = (
+                "off: candidates by Hamming distance on the sign bits, reranked by the exact cosine distance "
+                "(approximate; recall shown); on: sqlite-vec's exact vec0 KNN")
         else:
             switch = self.query_one("#vector-exact", Switch)
             switch.value = True
             switch.disabled = True
-            switch.tooltip = "SQLite has no vector index here: every search is an exact scan"
+            switch.tooltip = ("every search here is exact: vec0 KNN when the file has a documents_vec "
+                              "table (cosine), else a scan of every document")
         self.query_one("#vector-backend", Static).update(
             f"backend: {self.searcher.backend_label}   embedder: {self.searcher.embedder_label}"
         )
@@ -151,7 +156,9 @@ class VectorPane(Vertical):
             self._status(f"[red]k must be a whole number from 1 to 100, not {escape(raw_k or 'empty')!s}[/]")
             return None
         metric = self.query_one("#vector-metric", Select).value
-        exact = self.query_one("#vector-exact", Switch).value and self.searcher.dialect == "postgresql"
+        info = self.searcher.info
+        can_choose = self.searcher.dialect == "postgresql" or (info is not None and info.vec_bits)
+        exact = self.query_one("#vector-exact", Switch).value and can_choose
         return k, str(metric), bool(exact)
 
     def search_text(self, text: str) -> None:

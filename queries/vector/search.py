@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,14 +12,20 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.base import Executable
-from sqlalchemy.sql.elements import ClauseElement
 
 from ...sample_db.embedder import Embedder, EmbedderUnavailable, get_embedder
 from ...sample_db.schema import Document, EmbeddingMeta
 from . import sqlite_funcs
-from .statements import SPECS, VectorSearchError, cell_source, check_metric, search_statement, stored_vector
+from .explain import explain_plan, index_used_in
+from .prepared import BITS, KNN, SCAN, prepared_search, statement_text
+from .statements import SPECS, VectorSearchError, cell_source, check_metric
+from .vec_paths import BITS_PATH, KNN_PATH, NUMPY_SCAN_PATH, SCAN_PATH, read_vec_state, sqlite_mode, sqlite_path
+
+__all__ = [
+    "BITS_PATH", "KNN_PATH", "NUMPY_SCAN_PATH", "SCAN_PATH", "Hit", "SearchResult", "VectorInfo",
+    "VectorSearchError", "describe_plan", "index_used_in", "missed_neighbours", "read_vector_info",
+    "recall_at_k", "search",
+]
 
 MAX_K = 100
 
@@ -44,6 +49,9 @@ class VectorInfo:
     backend: str  # "pgvector" | "sqlite-vec" | "numpy"
     indexes: list[str] = field(default_factory=list)  # HNSW / IVFFlat index names (PostgreSQL)
     index_defs: dict[str, str] = field(default_factory=dict)  # name -> CREATE INDEX text
+    vec_table: str | None = None  # SQLite: the usable sqlite-vec vec0 table (KNN), if any
+    vec_note: str = ""  # SQLite: why there is no usable vec0 table (shown with the scan)
+    vec_bits: bool = False  # SQLite: the vec0 table has the sign-bit column (approximate two-stage search)
 
     def index_for(self, metric: str) -> str | None:
         """The vector index that can serve `metric` (its operator class matches), if any."""
@@ -73,6 +81,9 @@ class SearchResult:
     exact_ids: list[int] | None = None
     exact_hits: list[Hit] | None = None  # the exact scan's answer, when recall was measured
     like_id: int | None = None  # "more like this": the document whose stored vector was the query
+    path: str = ""  # how it ran: "HNSW index", "exact scan", "vec0 KNN (exact)", "scan"...
+    path_note: str = ""  # why that path (e.g. why SQLite scanned instead of using vec0 KNN)
+    approximate: bool = False  # an index or candidate search that can miss neighbours (recall says how many)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -85,6 +96,7 @@ class SearchResult:
             "k": self.k,
             "exact": self.exact,
             "recall": self.recall,
+            "path": self.path,
             "query_ms": round(self.query_ms, 3),
         }
 
@@ -119,7 +131,10 @@ async def read_vector_info(conn: AsyncConnection) -> VectorInfo:
     else:
         backend = await sqlite_funcs.ensure(conn)
         defs = {}
-    return VectorInfo(dialect, row.embedder, int(row.dimension), backend, list(defs), defs)
+    info = VectorInfo(dialect, row.embedder, int(row.dimension), backend, list(defs), defs)
+    if dialect == "sqlite":
+        await read_vec_state(conn, info)
+    return info
 
 
 def embedder_for(info: VectorInfo) -> Embedder:
@@ -148,52 +163,18 @@ def check_embedder(info: VectorInfo, embedder: Embedder) -> None:
 
 
 # -- running --------------------------------------------------------------------------------
-def _statement_text(stmt, dialect) -> str:
-    return str(stmt.compile(dialect=dialect)).strip()
-
-
-def index_used_in(plan: str, indexes: list[str]) -> bool:
-    """Does an EXPLAIN text scan one of these vector indexes ("Index Scan using <name>")?"""
-    return any(f"using {name.lower()}" in plan.lower() for name in indexes)
-
-
-class Explain(Executable, ClauseElement):
-    """`EXPLAIN <statement>` with the statement's parameters bound as usual (no literal rendering)."""
-
-    inherit_cache = False
-
-    def __init__(self, statement) -> None:
-        self.statement = statement
-
-
-@compiles(Explain, "postgresql")
-def _compile_explain(element: Explain, compiler, **kw) -> str:
-    return "EXPLAIN " + compiler.process(element.statement, **kw)
-
-
-async def _explain(conn: AsyncConnection, stmt) -> str:
-    rows = (await conn.execute(Explain(stmt))).scalars().all()
-    return _VECTOR_LITERAL.sub(lambda m: f"'[{m.group(0).count(',') + 1} floats]'", "\n".join(rows))
-
-
-_VECTOR_LITERAL = re.compile(r"'\[[-0-9.e,]{40,}\]'")
-
-
 async def _settings(conn: AsyncConnection, exact: bool, ef_search: int | None) -> None:
-    # SET LOCAL: inside this transaction only. The exact scan turns index scans off.
-    await conn.exec_driver_sql(f"SET LOCAL enable_indexscan = {'off' if exact else 'on'}")
-    if ef_search is not None and not exact:
+    """SET LOCAL (this transaction only) what differs from the defaults; nothing, so no round trip, otherwise."""
+    if exact:  # the exact scan turns index scans off
+        await conn.exec_driver_sql("SET LOCAL enable_indexscan = off")
+    elif ef_search is not None:
         await conn.exec_driver_sql(f"SET LOCAL hnsw.ef_search = {int(ef_search)}")
 
 
-async def _run(
-    conn: AsyncConnection, stmt, exact: bool, dialect: str, ef_search: int | None = None
-) -> tuple[list[Hit], float]:
-    """The hits and the milliseconds the statement took (the SETs before it not counted)."""
-    if dialect == "postgresql":
-        await _settings(conn, exact, ef_search)
+async def _run(conn: AsyncConnection, stmt, params: dict) -> tuple[list[Hit], float]:
+    """The hits and the milliseconds the statement took (settings before it not counted)."""
     started = time.perf_counter()
-    rows = (await conn.execute(stmt)).all()
+    rows = (await conn.execute(stmt, params)).all()
     ms = (time.perf_counter() - started) * 1000
     return [Hit(r.id, r.title, r.topic, r.body, float(r.distance)) for r in rows], ms
 
@@ -213,8 +194,15 @@ async def search(
     info: VectorInfo | None = None,
     class_name: str = "Document",
     ef_search: int | None = None,
+    prefer_knn: bool = True,
 ) -> SearchResult:
     """Nearest documents to a text, a stored document (`like_id`) or a precomputed `vector`.
+
+    On SQLite, with a usable vec0 table (see VectorInfo.vec_note) and the cosine metric: the two-stage
+    search (Hamming KNN on the sign bits, exact cosine rerank; approximate, like HNSW) unless `exact`,
+    which runs vec0's exact KNN; without one it scans `documents` with the distance function
+    (`prefer_knn=False` forces the scan). `result.path` says which ran; `with_recall` measures an
+    approximate path against the exact one.
 
     `ef_search` (PostgreSQL HNSW) trades recall for speed; pgvector returns at most ef_search rows.
     Raises VectorSearchError for anything the user can fix (empty text, bad k or metric, wrong embedder...).
@@ -229,8 +217,13 @@ async def search(
     if dialect == "sqlite":
         sqlite_funcs.install(engine)
     check_metric(metric, dialect)
+    # A lone SELECT needs no transaction block: AUTOCOMMIT spares the BEGIN and ROLLBACK round trips
+    # (asyncpg). Only SET LOCAL (exact scan, ef_search) needs one.
+    autocommit = dialect == "postgresql" and not exact and ef_search is None
     try:
         async with engine.connect() as conn:
+            if autocommit:
+                await conn.execution_options(isolation_level="AUTOCOMMIT")
             if info is None:
                 info = await read_vector_info(conn)
             elif dialect == "sqlite":
@@ -240,7 +233,7 @@ async def search(
                 exists = (await conn.execute(select(Document.id).where(Document.id == like_id))).first()
                 if exists is None:
                     raise VectorSearchError(f"no document with id {like_id}")
-                query: Any = stored_vector(like_id)
+                query: Any = None  # the template reads the stored vector itself
                 used = info.embedder
             else:
                 if embedder is None:
@@ -256,21 +249,33 @@ async def search(
                         )
                 query = np.asarray(vector, dtype=np.float32)
                 used = embedder.name
-            stmt = search_statement(dialect, metric, query, k, exclude_id=like_id)
+            mode = sqlite_mode(info, metric, exact, prefer_knn) if dialect == "sqlite" else SCAN
+            vector_arg = None if like_id is not None else query
+            stmt, params = prepared_search(dialect, metric, k, vector=vector_arg, like_id=like_id, mode=mode,
+                                           dim=info.dimension)
             plan, index_used = "", None
             await conn.rollback()  # SET LOCAL below must not outlive this search
-            if dialect == "postgresql" and explain:
+            if dialect == "postgresql":
                 await _settings(conn, exact, ef_search)
-                plan = await _explain(conn, stmt)
-                index_used = index_used_in(plan, info.indexes)
-            elif dialect == "postgresql" and exact:
-                index_used = False
-            hits, query_ms = await _run(conn, stmt, exact, dialect, ef_search)
+                if explain:
+                    plan = await explain_plan(conn, stmt, params)
+                    index_used = index_used_in(plan, info.indexes)
+                elif exact:
+                    index_used = False
+            hits, query_ms = await _run(conn, stmt, params)
             await conn.rollback()
+            if dialect == "sqlite":
+                path, path_note = sqlite_path(info, metric, mode, prefer_knn, k, like_id is not None)
+            else:
+                path = {True: "HNSW index (approximate)", False: "exact scan" if exact else "scan"}.get(
+                    index_used, "plan not examined")
+                path_note = ""
             result = SearchResult(
                 hits=hits,
-                statement=_statement_text(stmt, conn.dialect),
-                cell_source=cell_source(dialect, metric, k, text=text_query, like_id=like_id, cls=class_name),
+                statement=statement_text(stmt, conn.dialect),
+                cell_source=cell_source(dialect, metric, k, text=text_query, like_id=like_id, cls=class_name,
+                                        knn=mode == KNN,
+                                        candidates=params.get("knn_k") if mode == BITS else None),
                 embedder=used,
                 backend=info.backend,
                 metric=metric,
@@ -282,10 +287,21 @@ async def search(
                 plan=plan,
                 query_ms=query_ms,
                 embed_ms=embed_ms,
+                path=path,
+                path_note=path_note,
+                approximate=bool(index_used) or mode == BITS,
             )
-            if with_recall and index_used:  # only an index scan can miss: compare it with the exact scan
-                truth, _ = await _run(conn, stmt, True, dialect)
-                await conn.rollback()
+            if with_recall and result.approximate:  # only an approximate path can miss: compare with exact
+                if dialect == "postgresql":
+                    async with engine.connect() as exact_conn:  # a transaction of its own, for SET LOCAL
+                        await _settings(exact_conn, True, None)
+                        truth, _ = await _run(exact_conn, stmt, params)
+                        await exact_conn.rollback()
+                else:  # the exact vec0 KNN on the float vectors
+                    exact_stmt, exact_params = prepared_search(dialect, metric, k, vector=vector_arg,
+                                                               like_id=like_id, mode=KNN, dim=info.dimension)
+                    truth, _ = await _run(conn, exact_stmt, exact_params)
+                    await conn.rollback()
                 result.exact_hits = truth
                 result.exact_ids = [h.id for h in truth]
                 result.recall = recall_at_k(
@@ -334,7 +350,15 @@ def describe_plan(result: SearchResult) -> str:
     if result.index_used is None and not result.exact and result.backend == "pgvector":
         return "plan not examined"
     if result.backend != "pgvector":
-        return "exact scan (SQLite has no vector index here)"
+        if result.path == KNN_PATH:
+            return f"{KNN_PATH}: {result.path_note}"
+        if result.path == BITS_PATH:
+            line = f"{BITS_PATH}: {result.path_note}"
+            if result.recall is not None:
+                line += f"; recall@{result.k} against the exact KNN: {result.recall:.2f}"
+            return line
+        what = "scan: the distance of every document" + (" (numpy functions)" if result.backend == "numpy" else "")
+        return f"{what}, exact; no vec0 KNN because {result.path_note}" if result.path_note else what
     if result.exact:
         return "exact scan (index scans turned off)"
     if result.index_used:

@@ -12,7 +12,7 @@ from ...sample_db.embedder import Embedder
 from ...sample_db.schema import Document
 from . import sqlite_funcs
 from .search import Hit, SearchResult, VectorInfo, embedder_for, read_vector_info, search
-from .statements import VectorSearchError
+from .statements import VectorSearchError, documents_vec
 
 BACKEND_LABELS = {
     "pgvector": "PostgreSQL · pgvector",
@@ -46,6 +46,13 @@ class VectorSearcher:
         label = BACKEND_LABELS.get(self.info.backend, self.info.backend)
         if self.info.indexes:
             label += f" · index {', '.join(self.info.indexes)}"
+        if self.info.dialect == "sqlite":
+            if self.info.vec_table and self.info.vec_bits:
+                label += f" · vec0 KNN on {self.info.vec_table} (cosine; binary candidates unless exact)"
+            elif self.info.vec_table:
+                label += f" · vec0 KNN on {self.info.vec_table} (cosine)"
+            else:
+                label += f" · scan ({self.info.vec_note})"
         return label
 
     @property
@@ -67,6 +74,8 @@ class VectorSearcher:
         namespace = getattr(self.explorer, "namespace", None)
         if isinstance(namespace, dict):
             namespace["embed"] = self.cell_embed
+            if info.vec_table:  # the KNN form of the statement names the vec0 table
+                namespace["documents_vec"] = documents_vec
         return info
 
     def embed(self, text: str) -> np.ndarray:
@@ -96,6 +105,8 @@ class VectorSearcher:
         exact: bool = False,
         with_recall: bool = True,
         embed_ms: float | None = None,
+        prefer_knn: bool = True,
+        explain: bool = True,
     ) -> SearchResult:
         """Search by text (embedded here), by a vector embedded earlier (give `embed_ms`), or like a document."""
         if self.info is None:
@@ -115,6 +126,8 @@ class VectorSearcher:
             metric=metric,
             exact=exact,
             with_recall=with_recall,
+            prefer_knn=prefer_knn,
+            explain=explain,
             info=self.info,
             class_name=self.class_name,
         )

@@ -3,7 +3,8 @@
 Usage: python benchmarks/tui_startup.py [--db PATH] [--runs 5] [--size 160x50]
 Builds the sample in a temp dir when --db is not given. Needs tmux. Prints a Markdown table with the median
 time to the first full paint (every pane drawn, "connecting…" allowed) and to "connected" (the schema tree
-shows the tables). If harlequin is installed, it is measured the same way and the ratio printed.
+shows the tables), beside the floor (a one-widget Textual app) and two rungs below it, run in turns, and the
+ratio to the floor. If harlequin is installed, it is measured the same way and the ratio printed.
 """
 
 from __future__ import annotations
@@ -76,28 +77,50 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "sqla_explore", "sample", str(db)], check=True, capture_output=True)
     env = {"SQLA_EXPLORE_HISTORY": str(Path(tempfile.mkdtemp()) / "h.json")}
     exe = shutil.which("sqla-explore") or f"{sys.executable} -m sqla_explore"
-    rows = []
-    for _ in range(args.runs):
-        rows.append(measure([exe, str(db)], ours_painted, ours_connected, size, env))
-    paint = statistics.median(r[0] for r in rows)
-    ready = statistics.median(r[1] for r in rows)
-    print(f"`sqla-explore {db.name}` in tmux {args.size}; {platform.node()}, Python {platform.python_version()}, "
-          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average {os.getloadavg()[0]:.1f} "
-          f"on {os.cpu_count()} cores\n")
-    print("| app | first full paint (median) | connected (median) | runs (paint s / connected s) |")
-    print("|---|---|---|---|")
-    print(f"| sqla-explore | {paint:.3f} s | {ready:.3f} s | {', '.join(f'{a:.2f}/{b:.2f}' for a, b in rows)} |")
-    # The floor: a one-widget Textual app in the same harness (Python start + Textual import + one frame).
-    floor_app = Path(tempfile.mkdtemp()) / "hello.py"
+    words = "Schema Cell SQL sent Tray Boxes Food Plate Help users → User"
+    # The floor: a one-widget Textual app in the same harness (Python start + Textual import + one frame),
+    # and two rungs below it that split the floor: Python printing the words, and Python importing
+    # textual.app first. The apps take turns run by run, so a change in the machine's load hits all alike.
+    floor_dir = Path(tempfile.mkdtemp())
+    floor_app = floor_dir / "hello.py"
     floor_app.write_text(
         "from textual.app import App\nfrom textual.widgets import Static\n"
         "class Hello(App):\n    BINDINGS = [('ctrl+q', 'quit', 'Quit')]\n"
-        "    def compose(self):\n        yield Static('Schema Cell SQL sent Tray Boxes Food Plate Help users → User')\n"
+        f"    def compose(self):\n        yield Static({words!r})\n"
         "Hello().run()\n"
     )
-    floor = [measure([sys.executable, str(floor_app)], ours_painted, ours_connected, size, env) for _ in range(args.runs)]
-    print(f"| hello-world Textual app (the floor) | {statistics.median(r[0] for r in floor):.3f} s | | "
-          f"{', '.join(f'{a:.2f}' for a, _ in floor)} |")
+    bare = floor_dir / "bare.py"
+    bare.write_text(f"import time\nprint({words!r}, flush=True)\ntime.sleep(30)\n")
+    imports = floor_dir / "imports.py"
+    imports.write_text(f"import time\nimport textual.app\nprint({words!r}, flush=True)\ntime.sleep(30)\n")
+    apps = {
+        "sqla-explore": [exe, str(db)],
+        "hello-world Textual app (the floor)": [sys.executable, str(floor_app)],
+        "python + import textual.app, print (no app)": [sys.executable, str(imports)],
+        "python prints the words (no Textual)": [sys.executable, str(bare)],
+    }
+    results: dict[str, list[tuple[float, float]]] = {name: [] for name in apps}
+    for _ in range(args.runs):
+        for name, command in apps.items():
+            connected = ours_connected if name == "sqla-explore" else ours_painted
+            results[name].append(measure(command, ours_painted, connected, size, env))
+    print(f"`sqla-explore {db.name}` in tmux {args.size}; {platform.node()}, Python {platform.python_version()}, "
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} cores (runs interleaved)\n")
+    print("| app | first full paint (median) | connected (median) | runs (paint s / connected s) |")
+    print("|---|---|---|---|")
+    medians = {}
+    for name, rows in results.items():
+        medians[name] = statistics.median(r[0] for r in rows)
+        if name == "sqla-explore":
+            ready = statistics.median(r[1] for r in rows)
+            print(f"| {name} | {medians[name]:.3f} s | {ready:.3f} s | {', '.join(f'{a:.2f}/{b:.2f}' for a, b in rows)} |")
+        else:
+            print(f"| {name} | {medians[name]:.3f} s | | {', '.join(f'{a:.2f}' for a, _ in rows)} |")
+    paint = medians["sqla-explore"]
+    floor = medians["hello-world Textual app (the floor)"]
+    print(f"\nratio sqla-explore / floor (first paint): {paint / floor:.2f}x; "
+          f"over the floor: {1000 * (paint - floor):.0f} ms; load average at the end {os.getloadavg()[0]:.1f}")
     harlequin = shutil.which("harlequin")
     if harlequin:
         theirs = [

@@ -24,7 +24,7 @@ async def test_select_fills_every_pane(sqlite_sample, tmp_path):
         assert app.query_one("#editor").language == "python"  # highlighting arrives after the first paint
         report = await run_cell(pilot, "select(User).where(User.id < 4)")
         assert report.ok and report.row_count == 3
-        sql = plain(app, "#sql-body")
+        sql = plain(app, "#sql")
         assert "FROM users" in sql and "params (4,)" in sql
         assert "1 statement" in app.query_one("#sql").border_title
         tray = plain(app, "#tray")
@@ -38,7 +38,7 @@ async def test_select_fills_every_pane(sqlite_sample, tmp_path):
         assert "email" in detail and "loaded" in detail
         assert "posts" in detail and "not loaded" in detail  # a relationship never touched: no lazy load
         assert len(report.sql) == 1  # showing the attributes did not emit SQL
-        plate = plain(app, "#plate-body")
+        plate = plain(app, "#plate")
         assert "MultipleResultsFound" in plate  # one() on three rows
         assert "scalars().first()" in plate
         status = plain(app, "#status-run")
@@ -51,7 +51,7 @@ async def test_chained_consumer_is_marked_and_its_exception_shown(sqlite_sample,
         await wait_ready(pilot)
         report = await run_cell(pilot, "(await db.execute(select(User).where(User.id < 3))).scalar_one()")
         assert report.chain is not None and report.chain.consumer == "scalar_one()"
-        plate = plain(app, "#plate-body")
+        plate = plain(app, "#plate")
         assert "▶ scalar_one()" in plate
         assert "MultipleResultsFound: Multiple rows were found when exactly one was required" in plate
         notes = plain(app, "#notes")
@@ -263,8 +263,10 @@ async def test_run_pressed_before_the_database_is_open_runs_once_open(sqlite_sam
         assert app.last_report.rows == [("Grace Hopper",)], app.last_report
 
 
-async def test_extra_tabs_mount_once_the_explorer_is_open(sqlite_sample, tmp_path, monkeypatch):
-    from textual.widgets import Static, TabbedContent
+async def test_extra_tabs_mount_when_first_shown(sqlite_sample, tmp_path, monkeypatch):
+    from textual.widgets import Static
+
+    from sqla_explore.tui.tab_deck import TabBar, TabDeck
 
     import sqla_explore.tui.app as app_module
     from sqla_explore.tui.tabs import ExtraTab
@@ -282,18 +284,21 @@ async def test_extra_tabs_mount_once_the_explorer_is_open(sqlite_sample, tmp_pat
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_ready(pilot)
         await pilot.pause()
+        assert not app.query("#probe")  # built the first time the tab is shown, not at startup
+        bar = app.query_one(TabBar)
+        assert [title for _, title in bar.tabs] == ["Explore", "Probe", "Broken"]
+        await pilot.click(TabBar, offset=(bar.label_offset("tab-probe") + 1, 0))
+        await pilot.pause()
+        assert app.query_one(TabDeck).active == "tab-probe"
         assert plain(app, "#probe").strip() == "probe on sqlite"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.query_one(TabDeck).active == "tab-broken"
         broken_pane = app.query_one("#tab-broken")
         assert "could not start: RuntimeError: no model here" in str(broken_pane.query_one(Static).content)
-        await pilot.click("#--content-tab-tab-probe")
-        await pilot.pause()
-        assert app.query_one(TabbedContent).active == "tab-probe"
         await pilot.press("f2")
         await pilot.pause()
-        assert app.query_one(TabbedContent).active == "tab-broken"
-        await pilot.press("f2")
-        await pilot.pause()
-        assert app.query_one(TabbedContent).active == "tab-explore"
+        assert app.query_one(TabDeck).active == "tab-explore"
 
 
 async def test_set_cell_is_the_mount_point_for_pickers(sqlite_sample, tmp_path):

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from textual.widgets import OptionList, TabbedContent
+from textual.widgets import OptionList
 
 from tui_helpers import make_app, plain, wait_ready, wait_until
 
 from sqla_explore.tui.lag_meter import LagMeter
 from sqla_explore.tui.pitfalls_pane import PitfallsPane
+from sqla_explore.tui.tab_deck import TabDeck
 
 
 async def _choose(pilot, key: str) -> PitfallsPane:
     app = pilot.app
-    app.query_one("#tabs", TabbedContent).active = "tab-pitfalls"
+    app.query_one("#tabs", TabDeck).active = "tab-pitfalls"
     await wait_until(pilot, lambda: bool(app.query(PitfallsPane)))
     pane = app.query_one(PitfallsPane)
     options = pane.query_one("#pitfalls-list", OptionList)
@@ -39,7 +40,7 @@ async def test_lazy_load_pitfall_shows_missing_greenlet_and_loads_a_fix(sqlite_s
         assert "joinedload" in pane.attempts[2].step.source
         await pilot.click("#pitfall-load-1")
         await pilot.pause()
-        assert app.query_one("#tabs", TabbedContent).active == "tab-explore"
+        assert app.query_one("#tabs", TabDeck).active == "tab-explore"
         assert "selectinload(User.posts)" in app.query_one("#editor").text
 
 
@@ -48,7 +49,7 @@ async def test_blocking_pitfall_freezes_the_loop_and_the_meter_sees_it(sqlite_sa
     async with app.run_test(size=(160, 50)) as pilot:
         await wait_ready(pilot)
         meter = app.query_one(LagMeter)
-        app.query_one("#tabs", TabbedContent).active = "tab-pitfalls"
+        app.query_one("#tabs", TabDeck).active = "tab-pitfalls"
         await wait_until(pilot, lambda: bool(app.query(PitfallsPane)))
         app.query_one(PitfallsPane).blocking_seconds = 0.3
         meter.worst_ms = 0.0  # forget the startup's lag

@@ -34,7 +34,7 @@ async def test_run_on_postgresql(pg_sample_url, tmp_path):
         assert app.explorer is not None, app.connect_error
         report = await run_cell(pilot, "select(User).where(User.id < 4)")
         assert report.ok and report.row_count == 3
-        assert "FROM users" in plain(app, "#sql-body")
+        assert "FROM users" in plain(app, "#sql")
         assert "postgresql+asyncpg" in plain(app, "#status-connection")
         assert app.query_one(BoxesView).source.total == 3
 

@@ -73,6 +73,6 @@ async def test_opening_a_lazy_relationship_shows_missing_greenlet_and_the_fixes(
         assert "selectinload(User.posts)" in cell
         report = await run_cell(pilot, cell)
         assert report.ok and len(report.sql) == 2
-        sql = plain(app, "#sql-body")
+        sql = plain(app, "#sql")
         assert "FROM users" in sql and "FROM posts" in sql
         assert "2 statements" in app.query_one("#sql").border_title

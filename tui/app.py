@@ -12,21 +12,24 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static
 
-from .boxes_view import BoxesView, StaticRows
+from .boxes_view import BoxesView
 from .commands import ExplorerCommands
 from .editor import CellEditor
 from .explore_extras import ExploreExtras
 from .food_pane import FoodPane
-from .formatting import ms, plural, report_notes
+from .formatting import plural
 from .history import History, default_history_path
+from .key_bar import KeyBar
 from .messages import ExplorerFailed, ExplorerReady, RunCancelled, RunFailed, RunFinished
 from .plate_pane import PlatePane
 from .rosetta_panel import RosettaPanel
-from .schema_tree import SchemaTree
+from .run_display import RunDisplay
+from .schema_placeholder import SchemaPlaceholder
 from .sql_pane import SqlPane
 from .status_bar import StatusBar
+from .tab_deck import TabDeck
 from .tabs import EXTRA_TABS
 from .tray_pane import TrayPane
 
@@ -35,7 +38,7 @@ ROW_LIMIT = 200  # rows the engine keeps for tray / food / plate; Boxes pages th
 FIRST_CELL = "select(User).where(User.id < 4)"
 
 
-class ExplorerApp(ExploreExtras, App[int]):
+class ExplorerApp(RunDisplay, ExploreExtras, App[int]):
     """Open with `ExplorerApp(target, models, read_only).run()`; `snapshot=True` freezes timings for screenshots."""
 
     TITLE = "sqla-explore"
@@ -76,6 +79,8 @@ class ExplorerApp(ExploreExtras, App[int]):
         self.first_cell = first_cell
         self.row_limit = row_limit
         self.last_report: Any = None
+        self.shown_report: Any = None
+        self._tabs_built: set[str] = set()
         self.connect_error: str | None = None
         self._run_id = 0
         self._query_running = False
@@ -83,10 +88,11 @@ class ExplorerApp(ExploreExtras, App[int]):
 
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        with TabbedContent(id="tabs"):
-            with TabPane("Explore", id="tab-explore"):
+        tabs = [("tab-explore", "Explore")] + [(f"tab-{tab.id}", tab.title) for tab in EXTRA_TABS]
+        with TabDeck(tabs, self._make_tab_pane, id="tabs"):
+            with Vertical(id="tab-explore", classes="deck-pane"):
                 with Horizontal(id="main"):
-                    yield SchemaTree(id="schema")
+                    yield SchemaPlaceholder(id="schema-wait")  # the Tree comes with the database
                     with Vertical(id="work"):
                         yield CellEditor(self.first_cell, history=self.cell_history, id="editor")
                         yield Static(Text("connecting…", style="italic"), id="notes")
@@ -97,11 +103,8 @@ class ExplorerApp(ExploreExtras, App[int]):
                             yield BoxesView(id="boxes")
                             yield FoodPane(id="food")
                             yield PlatePane(id="plate")
-            for tab in EXTRA_TABS:
-                with TabPane(tab.title, id=f"tab-{tab.id}"):
-                    yield Static("connecting…", classes="connecting-placeholder")
         yield StatusBar(self.snapshot, id="status")
-        yield Footer()
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
         editor = self.query_one(CellEditor)
@@ -109,7 +112,7 @@ class ExplorerApp(ExploreExtras, App[int]):
             editor.cursor_blink = False
         editor.focus()
         editor.move_cursor(editor.document.end)
-        self.query_one(SchemaTree).show_message("connecting…")
+        self.query_one(SchemaPlaceholder).show_message("connecting…")
         self.query_one(StatusBar).set_connection(f"connecting to {self._short_target(self.target)}…")
         # Paint first; open the database once the screen is up.
         self.call_after_refresh(self.open_explorer)
@@ -147,7 +150,12 @@ class ExplorerApp(ExploreExtras, App[int]):
 
     def on_explorer_ready(self, message: ExplorerReady) -> None:
         self.explorer = message.explorer
-        self.query_one(SchemaTree).load(self.explorer.mapping)
+        from .schema_tree import SchemaTree
+
+        waiting = self.query_one(SchemaPlaceholder)
+        waiting.display = False
+        self.query_one("#main").mount(SchemaTree(self.explorer.mapping, id="schema"), before=waiting)
+        waiting.remove()
         where = self._connection_label()
         self.sub_title = where
         mode = " · read-only" if self.read_only else ""
@@ -155,17 +163,44 @@ class ExplorerApp(ExploreExtras, App[int]):
         self.query_one(StatusBar).set_transaction("read-only" if self.read_only else "no transaction open")
         notes = "; ".join(self.explorer.notes)
         self._show_notes(Text(notes or "connected: type a cell and press F5", style="cyan"))
+        self._fill_active_tab()
+        self.warm_up()
+        if self._pending is not None:
+            cell, commit = self._pending
+            self._pending = None
+            self.start_run(cell, commit)
+
+    @work(group="warmup", exit_on_error=False)
+    async def warm_up(self) -> None:
+        """What the first run would load on the loop, loaded in a thread now; then the heap is frozen."""
+        from .warmup import freeze_heap, warm_imports
+
+        freeze_heap()  # at once (the mapping and the widgets are there now), and again after the imports
+        await asyncio.to_thread(warm_imports)
+        freeze_heap()
+
+    def _make_tab_pane(self, pane_id: str) -> Vertical:
+        """An extra tab's pane, created when the tab is first shown (filled by `_fill_active_tab`)."""
+        return Vertical(Static("connecting…", classes="connecting-placeholder"), id=pane_id, classes="deck-pane")
+
+    def on_tab_deck_tab_activated(self, event: TabDeck.TabActivated) -> None:
+        self._fill_active_tab()
+
+    def _fill_active_tab(self) -> None:
+        """An extra tab's widget is imported and mounted the first time the tab is shown (and the database open)."""
+        if self.explorer is None:
+            return
+        active = self.query_one("#tabs", TabDeck).active
         for tab in EXTRA_TABS:
-            pane = self.query_one(f"#tab-{tab.id}", TabPane)
+            if active != f"tab-{tab.id}" or tab.id in self._tabs_built:
+                continue
+            self._tabs_built.add(tab.id)
+            pane = self.query_one(f"#{active}")
             pane.remove_children()
             try:
                 pane.mount(tab.factory(self.explorer))
             except Exception as exc:
                 pane.mount(Static(f"{tab.title} could not start: {type(exc).__name__}: {exc}"))
-        if self._pending is not None:
-            cell, commit = self._pending
-            self._pending = None
-            self.start_run(cell, commit)
 
     def _connection_label(self) -> str:
         target = self.explorer.target
@@ -176,7 +211,7 @@ class ExplorerApp(ExploreExtras, App[int]):
 
     def on_explorer_failed(self, message: ExplorerFailed) -> None:
         self.connect_error = message.message
-        self.query_one(SchemaTree).show_message("not connected")
+        self.query_one(SchemaPlaceholder).show_message("not connected")
         self.query_one(StatusBar).set_connection("✖ not connected")
         self._show_notes(Text(f"{message.message}\n(ctrl+q quits)", style="bold red"))
 
@@ -192,6 +227,9 @@ class ExplorerApp(ExploreExtras, App[int]):
 
     async def on_unmount(self) -> None:
         await self.close_explorer()
+        from .warmup import thaw
+
+        thaw()
 
     # -- running cells -----------------------------------------------------------------------------
     def on_cell_editor_run_requested(self, message: CellEditor.RunRequested) -> None:
@@ -219,7 +257,8 @@ class ExplorerApp(ExploreExtras, App[int]):
         self.query_one(CellEditor).remember(cell)
         what = "running and committing" if commit else "running"
         self._show_notes(Text(f"{what}… (Esc cancels)", style="italic"))
-        self.query_one(StatusBar).set_run("running…")
+        # Next frame: the notes (top) and the status bar (bottom) in one frame repaint the box around both.
+        self.call_after_refresh(self.query_one(StatusBar).set_run, "running…")
         self.run_cell(self._run_id, cell, commit)
 
     @work(exclusive=True, group="query", exit_on_error=False)
@@ -241,45 +280,6 @@ class ExplorerApp(ExploreExtras, App[int]):
             raise
         except Exception as exc:  # an engine bug: say so plainly, keep the app alive
             self.post_message(RunFailed(run_id, f"{type(exc).__name__}: {exc}"))
-
-    def on_run_finished(self, message: RunFinished) -> None:
-        if message.run_id != self._run_id:
-            return  # a superseded run: its results are stale
-        self._query_running = False
-        report = self.last_report = message.report
-        self.query_one(SqlPane).show(report, self.snapshot)
-        total = None if message.window is None else message.window.total
-        self.query_one(TrayPane).show(report, total, self.snapshot)
-        boxes = self.query_one(BoxesView)
-        if message.window is not None:
-            boxes.show(message.window)
-        elif report.returns_rows:
-            note = f" · first {len(report.rows):,} only" if report.truncated else ""
-            boxes.show(StaticRows(report.keys, report.rows), note)
-        else:
-            boxes.clear(" · no rows: this run returned none")
-        self.query_one(FoodPane).show(report)
-        self.query_one(PlatePane).show(report)
-        self.query_one(RosettaPanel).show(report.rosetta)
-        self._show_report_notes(report)
-        rows = "" if report.row_count is None else f" · {plural(report.row_count, 'row')}{'+' if report.truncated else ''}"
-        self.query_one(StatusBar).set_run(f"last run {ms(report.ms, self.snapshot)}{rows}")
-        tx = "read-only" if self.read_only else "committed" if report.committed else "rolled back" if report.rolled_back else "no transaction open"
-        self.query_one(StatusBar).set_transaction(tx)
-        if report.error is not None and report.error.line:
-            editor = self.query_one(CellEditor)
-            line = max(0, min(report.error.line - 1, editor.document.line_count - 1))
-            editor.move_cursor((line, max(0, (report.error.column or 1) - 1)))
-
-    def _show_report_notes(self, report: Any) -> None:
-        self._show_notes(report_notes(report))
-
-    def on_boxes_view_counted(self, message: BoxesView.Counted) -> None:
-        if self.last_report is not None:
-            self.query_one(TrayPane).show(self.last_report, message.total, self.snapshot)
-            self.query_one(StatusBar).set_run(
-                f"last run {ms(self.last_report.ms, self.snapshot)} · {plural(message.total, 'row')}"
-            )
 
     def on_run_cancelled(self, message: RunCancelled) -> None:
         if message.run_id == self._run_id:
@@ -333,7 +333,7 @@ class ExplorerApp(ExploreExtras, App[int]):
     # -- mount points for other panes ---------------------------------------------------------------
     def set_cell(self, source: str, run: bool = False) -> None:
         """Put `source` in the editor on the Explore tab (and run it): for pickers and other tabs."""
-        self.query_one("#tabs", TabbedContent).active = "tab-explore"
+        self.query_one("#tabs", TabDeck).active = "tab-explore"
         editor = self.query_one(CellEditor)
         editor.text = source
         editor.move_cursor(editor.document.end)
@@ -354,8 +354,8 @@ class ExplorerApp(ExploreExtras, App[int]):
         self.push_screen(ExamplesPicker(), lambda source: self.set_cell(source) if source else None)
 
     def action_next_tab(self) -> None:
-        tabs = self.query_one("#tabs", TabbedContent)
-        panes = [pane.id for pane in tabs.query(TabPane) if pane.id]
+        tabs = self.query_one("#tabs", TabDeck)
+        panes = tabs.tab_ids
         if len(panes) > 1 and tabs.active in panes:
             tabs.active = panes[(panes.index(tabs.active) + 1) % len(panes)]
 
@@ -364,7 +364,7 @@ class ExplorerApp(ExploreExtras, App[int]):
 
         self.push_screen(HelpScreen())
 
-    def on_schema_tree_insert_name(self, message: SchemaTree.InsertName) -> None:
+    def on_schema_tree_insert_name(self, message: Any) -> None:
         self.query_one(CellEditor).insert_name(message.name)
 
 
@@ -393,5 +393,8 @@ def run_app(target: str | None, models: str | None = None, read_only: bool = Fal
         sys.stderr.write(f"no such database file: {target} (create the sample with: sqla-explore sample {target})\n")
         return 2
     app = ExplorerApp(target, models, read_only)
+    from .warmup import freeze_heap
+
+    freeze_heap()  # the modules just imported are there for good: the first frame's collections skip them
     result = app.run()
     return int(result or 0) if app.return_code in (None, 0) else app.return_code

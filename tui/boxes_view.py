@@ -14,6 +14,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from .line_views import set_virtual_size
+
 CAPTION = "Boxes: the Row tuples, one column per key"
 MAX_WIDTH = 40
 PREFETCH = 200
@@ -102,7 +104,7 @@ class BoxesView(ScrollView, can_focus=True):
 
     def _resize(self) -> None:
         width = self._number_width() + sum(w + 1 for w in self.widths) + 1
-        self.virtual_size = Size(width, self.total_rows + 1)
+        set_virtual_size(self, Size(width, self.total_rows + 1))  # no layout pass of the whole screen
         self._update_title()
 
     def _update_title(self) -> None:
@@ -203,3 +205,10 @@ class BoxesView(ScrollView, can_focus=True):
 
     def action_jump_home(self) -> None:
         self.scroll_home(animate=False)
+
+    # Pages jump at once: an animated scroll repaints the view a dozen times per key.
+    def action_page_down(self) -> None:
+        self.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.scroll_page_up(animate=False)

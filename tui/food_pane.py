@@ -9,10 +9,9 @@ from rich.table import Table
 from rich.text import Text
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
 
 from .formatting import short
+from .line_views import LineList, RenderedView
 
 CAPTION = "Food: .scalars(), the objects in the boxes"
 MAX_LISTED = 100  # the Boxes pane shows every row; this list stays cheap to build
@@ -27,13 +26,13 @@ def attribute_states(obj: Any) -> Table | Text:
     if state is None or not hasattr(state, "attrs"):
         return Text(f"{type(obj).__name__}: {short(obj, 300)}\n(not a mapped object: nothing lazy here)", style="dim")
     unloaded = state.unloaded
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column(no_wrap=True)
-    grid.add_column()
     # Columns in table order, then relationships by name (automap's relationship order varies run to run).
     columns = [a for a in state.attrs if a.key in state.mapper.column_attrs]
     others = sorted((a for a in state.attrs if a.key not in state.mapper.column_attrs), key=lambda a: a.key)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, min_width=max((len(a.key) for a in columns + others), default=1))
+    grid.add_column(no_wrap=True, min_width=len("not loaded"))
+    grid.add_column(no_wrap=True, overflow="ellipsis")  # one line per attribute: long values are cut
     for attr in columns + others:
         if attr.key in unloaded:
             grid.add_row(Text(attr.key), Text("not loaded", style="yellow"), Text("touching it would need a query", style="dim"))
@@ -68,16 +67,14 @@ class FoodPane(Vertical):
             self.attr = attr
 
     def compose(self):
-        yield OptionList(id="food-list")
-        yield Static(Text("Select an object to see its attributes: loaded or not.", style="dim"), id="food-detail")
-        yield OptionList(id="food-lazy")
+        yield LineList(id="food-list")
+        yield RenderedView(Text("Select an object to see its attributes: loaded or not.", style="dim"), id="food-detail")
+        yield LineList(id="food-lazy")
 
     def _show_lazy(self, obj: Any | None) -> None:
         self._lazy = [] if obj is None else [(obj, attr) for attr in unloaded_attributes(obj)]
-        lazy = self.query_one("#food-lazy", OptionList)
-        lazy.clear_options()
-        lazy.add_options([Option(Text(f"▸ open .{attr} for real", no_wrap=True, overflow="ellipsis")) for _, attr in self._lazy])
-        lazy.display = bool(self._lazy)
+        lazy = self.query_one("#food-lazy", LineList)
+        lazy.set_items([f"▸ open .{attr} for real" for _, attr in self._lazy])
 
     def open_attribute(self, attr: str) -> bool:
         """Ask for `attr` of the highlighted object (for keys, commands and tests)."""
@@ -87,35 +84,47 @@ class FoodPane(Vertical):
                 return True
         return False
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option_list.id != "food-lazy":
-            return
+    def on_line_list_selected(self, event: LineList.Selected) -> None:
         event.stop()
-        if 0 <= event.option_index < len(self._lazy):
-            obj, attr = self._lazy[event.option_index]
+        if event.line_list.id != "food-lazy":
+            return
+        if 0 <= event.index < len(self._lazy):
+            obj, attr = self._lazy[event.index]
             self.post_message(self.OpenAttribute(obj, attr))
 
-    def show(self, report: Any) -> None:
+    def show(self, report: Any, detail: bool = True) -> None:
+        """List the objects; `detail=False` leaves the attributes of the first one to `show_detail()` (the app
+        fills the pane over two frames)."""
         self._objects = list(report.scalars[:MAX_LISTED])
-        options = self.query_one("#food-list", OptionList)
-        options.clear_options()
-        options.add_options([Option(Text(short(obj, 200), no_wrap=True, overflow="ellipsis")) for obj in self._objects])
-        detail = self.query_one("#food-detail", Static)
+        options = self.query_one("#food-list", LineList)
+        with options.prevent(LineList.Highlighted):
+            options.set_items([Text(short(obj, 200)) for obj in self._objects])
+            if self._objects:
+                options.highlighted = 0
         note = ""
         if report.truncated or len(report.scalars) > len(self._objects):
             note = f" (the first {len(self._objects):,})"
         self.border_title = CAPTION + note
-        if self._objects:
-            options.highlighted = 0
-        else:
-            detail.update(Text("no objects", style="dim"))
-            self._show_lazy(None)
+        if detail:
+            self.show_detail()
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+    def show_detail(self) -> None:
+        """The attributes of the highlighted object (or "no objects")."""
+        index = self.query_one("#food-list", LineList).highlighted
+        lazy = self.query_one("#food-lazy", LineList)
+        lazy.empty = "" if index is None else "nothing not-loaded to open here"
+        if index is None:
+            self.query_one("#food-detail", RenderedView).update(Text("no objects", style="dim"))
+            self._show_lazy(None)
+        else:
+            self._show_object(index)
+
+    def on_line_list_highlighted(self, event: LineList.Highlighted) -> None:
         event.stop()
-        if event.option_list.id != "food-list":
-            return
-        index = event.option_index
+        if event.line_list.id == "food-list":
+            self._show_object(event.index)
+
+    def _show_object(self, index: int) -> None:
         if 0 <= index < len(getattr(self, "_objects", [])):
-            self.query_one("#food-detail", Static).update(attribute_states(self._objects[index]))
+            self.query_one("#food-detail", RenderedView).update(attribute_states(self._objects[index]))
             self._show_lazy(self._objects[index])

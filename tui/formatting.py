@@ -6,7 +6,6 @@ from typing import Any
 
 from rich.text import Text
 
-from sqla_explore.queries.report import RowMappings
 
 MAX_VALUE = 100
 
@@ -22,6 +21,8 @@ def short(value: Any, width: int = MAX_VALUE) -> str:
 
 def summary(value: Any, width: int = MAX_VALUE) -> str:
     """Like `short`, but a long list costs only the reprs that fit: `[a, b, … (1,000 items)]`."""
+    from sqla_explore.queries.report import RowMappings  # loaded with the engine, after the first frame
+
     if isinstance(value, (list, tuple, RowMappings)) and len(value) > 3:
         parts: list[str] = []
         used = 0

@@ -42,7 +42,22 @@ class LagMeter(Widget):
         self.samples.append(late_ms)
         self.ticks += 1
         self.worst_ms = max(self.worst_ms, late_ms)
-        self.refresh()
+        # Repaint only when the picture changes: an idle loop then costs no frames at all, and the meter's
+        # corner never widens the region another widget's repaint covers (Textual repaints their union).
+        shown = self._picture()
+        if shown != getattr(self, "_shown", None):
+            self._shown = shown
+            self.refresh()
+
+    def _picture(self) -> tuple:
+        levels = tuple(self._level(sample) for sample in self.samples)
+        worst = max(self.samples)
+        return levels, "<10" if worst < 10 else f"{worst:.0f}"
+
+    @staticmethod
+    def _level(sample: float) -> tuple[int, str]:
+        level = min(len(BLOCKS) - 1, max(1, round(sample / TOP_MS * (len(BLOCKS) - 1))))
+        return level, "green" if sample < 20 else "yellow" if sample < 50 else "red"
 
     def render(self) -> Text:
         text = Text("loop lag ", style="dim")
@@ -50,9 +65,8 @@ class LagMeter(Widget):
             text.append(BLOCKS[1] * SAMPLES, style="green")
             text.append("  ‹lag›", style="dim")
             return text
-        for sample in self.samples:
-            level = min(len(BLOCKS) - 1, max(1, round(sample / TOP_MS * (len(BLOCKS) - 1))))
-            style = "green" if sample < 20 else "yellow" if sample < 50 else "red"
+        levels, worst = self._picture()
+        for level, style in levels:
             text.append(BLOCKS[level], style=style)
-        text.append(f" {max(self.samples):4.0f} ms", style="dim")
+        text.append(f" {worst:>4} ms", style="dim")
         return text

@@ -6,22 +6,23 @@ from typing import Any
 
 from rich.table import Table
 from rich.text import Text
-from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from .formatting import summary
+from .line_views import RenderedView
 
 CAPTION = "Plate: what each consumer gives you (or raises)"
 
 
-class PlatePane(VerticalScroll):
+class PlatePane(RenderedView):
+    """`show(report)` replaces the content (`content`)."""
+
     BORDER_TITLE = CAPTION
 
-    def compose(self):
-        yield Static(Text("first(), all(), one(), scalars()... tried on the same result.", style="dim"), id="plate-body")
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(Text("first(), all(), one(), scalars()... tried on the same result.", style="dim"), **kwargs)
 
     def show(self, report: Any) -> None:
-        body = self.query_one("#plate-body", Static)
+        body = self
         chained = report.chain.consumer if report.chain else None
         if not report.plate:
             body.update(Text("no rows to consume" if report.ok else "nothing: the run failed", style="dim"))

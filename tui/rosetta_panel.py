@@ -1,15 +1,12 @@
-"""The Rosetta panel of the Explore tab: shown only after a legacy `db.query(...)` run, with "load the 2.0 form"."""
+"""The Rosetta panel of the Explore tab: shown only after a legacy `db.query(...)` run, with "load the 2.0 form".
+Its widgets (and pygments, for the side-by-side code) are built on the first legacy run, not at startup."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Button
-
-from .rosetta_view import RosettaView
 
 
 class RosettaPanel(Vertical):
@@ -31,22 +28,33 @@ class RosettaPanel(Vertical):
         super().__init__(**kwargs)
         self.rosetta: dict[str, Any] | None = None
 
-    def compose(self) -> ComposeResult:
-        yield RosettaView(id="rosetta-view")
-        with Horizontal(id="rosetta-actions"):
-            yield Button("Load the 2.0 form into the editor (F4)", id="rosetta-load", compact=True)
-
     def show(self, rosetta: dict[str, Any] | None) -> None:
         self.rosetta = rosetta
         self.set_class(bool(rosetta), "-shown")
-        self.query_one(RosettaView).show(rosetta)
-        self.query_one("#rosetta-load", Button).display = bool(rosetta and rosetta.get("modern"))
+        built = self.query("#rosetta-view")
+        if not built:
+            if rosetta:
+                self._build(rosetta)
+            return
+        built.first().show(rosetta)
+        self.query_one("#rosetta-load").display = bool(rosetta and rosetta.get("modern"))
+
+    def _build(self, rosetta: dict[str, Any]) -> None:
+        """The first legacy run: mount the side-by-side view and the button (they show `rosetta` on mount)."""
+        from textual.containers import Horizontal
+        from textual.widgets import Button
+
+        from .rosetta_view import RosettaView
+
+        button = Button("Load the 2.0 form into the editor (F4)", id="rosetta-load", compact=True)
+        button.display = bool(rosetta.get("modern"))
+        self.mount(RosettaView(rosetta, id="rosetta-view"), Horizontal(button, id="rosetta-actions"))
 
     @property
     def modern(self) -> str | None:
         return (self.rosetta or {}).get("modern")
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    def on_button_pressed(self, event: Any) -> None:
         event.stop()
         self.request_modern()
 

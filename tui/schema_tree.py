@@ -1,4 +1,5 @@
-"""The schema tree: tables, their columns (type, PK, FK), the mapped class and its relationships."""
+"""The schema tree: tables, their columns (type, PK, FK), the mapped class and its relationships.
+The app mounts it once the database is open; until then schema_placeholder.py holds its place."""
 
 from __future__ import annotations
 
@@ -44,10 +45,15 @@ class SchemaTree(Tree):
     class InsertName(Message):
         name: str
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, mapping: Any = None, **kwargs: Any) -> None:
         super().__init__("database", **kwargs)
         self.show_root = False
         self.guide_depth = 2
+        self._mapping = mapping
+
+    def on_mount(self) -> None:
+        if self._mapping is not None:
+            self.load(self._mapping)
 
     def show_message(self, message: str) -> None:
         self.clear()

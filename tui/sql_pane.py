@@ -6,19 +6,18 @@ from typing import Any
 
 from rich.console import Group
 from rich.text import Text
-from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from .formatting import ms, plural, short
+from .line_views import RenderedView
 
 
-class SqlPane(VerticalScroll):
-    """`show(report)` replaces the content; the border title counts the statements."""
+class SqlPane(RenderedView):
+    """`show(report)` replaces the content (`content`); the border title counts the statements."""
 
     BORDER_TITLE = "SQL sent"
 
-    def compose(self):
-        yield Static(Text("Run a cell to see the SQL it sends.", style="dim"), id="sql-body")
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(Text("Run a cell to see the SQL it sends.", style="dim"), **kwargs)
 
     def show(self, report: Any, frozen: bool = False) -> None:
         from rich.syntax import Syntax  # pygments: imported on the first run, not at startup
@@ -39,6 +38,4 @@ class SqlPane(VerticalScroll):
         self.border_title = f"SQL sent: {plural(count, 'statement')}" + (
             "  (more than one: lazy loads or selectinload show up here)" if count > 1 else ""
         )
-        body = self.query_one("#sql-body", Static)
-        body.update(Group(*parts) if parts else Text("no SQL was sent", style="dim"))
-        self.scroll_home(animate=False)
+        self.update(Group(*parts) if parts else Text("no SQL was sent", style="dim"))

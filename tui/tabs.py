@@ -1,5 +1,6 @@
 """Extra tabs beside "Explore": add one line per pane. Each factory gets the open Explorer and returns a widget;
-it is mounted once the Explorer is ready (a "connecting…" placeholder shows until then)."""
+it is imported and mounted the first time its tab is shown with the Explorer open (a placeholder until then),
+so neither the first frame nor the moment of connecting pays for tabs nobody has opened."""
 
 from __future__ import annotations
 

@@ -33,6 +33,8 @@ from .report import (
     ErrorInfo,
     Report,
 )
+from .rosetta.compare import rosetta_for, rosetta_report
+from .rosetta.detect import awaits_query
 from .run_statement import execute_statement
 from .statements import as_statement, check_writable, is_ddl, is_statement, is_write
 from .chain import consumer_of
@@ -162,9 +164,6 @@ class Explorer:
         `await db.query(...)` is the exception: it runs as typed, so the real AttributeError shows,
         with the translation offered beside it.
         """
-        from .rosetta.compare import rosetta_for, rosetta_report
-        from .rosetta.detect import awaits_query
-
         if awaits_query(cell):
             report = await self._run_as_typed(cell, **options)
             report.rosetta = await rosetta_for(self, cell, commit=False, timeout=options.get("timeout"))

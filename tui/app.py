@@ -16,13 +16,14 @@ from textual.widgets import Static
 
 from .boxes_view import BoxesView
 from .commands import ExplorerCommands
+from .connection import Connection
 from .editor import CellEditor
 from .explore_extras import ExploreExtras
 from .food_pane import FoodPane
 from .formatting import plural
 from .history import History, default_history_path
 from .key_bar import KeyBar
-from .messages import ExplorerFailed, ExplorerReady, RunCancelled, RunFailed, RunFinished
+from .messages import ExplorerReady, RunCancelled, RunFailed, RunFinished
 from .plate_pane import PlatePane
 from .rosetta_panel import RosettaPanel
 from .run_display import RunDisplay
@@ -38,7 +39,7 @@ ROW_LIMIT = 200  # rows the engine keeps for tray / food / plate; Boxes pages th
 FIRST_CELL = "select(User).where(User.id < 4)"
 
 
-class ExplorerApp(RunDisplay, ExploreExtras, App[int]):
+class ExplorerApp(Connection, RunDisplay, ExploreExtras, App[int]):
     """Open with `ExplorerApp(target, models, read_only).run()`; `snapshot=True` freezes timings for screenshots."""
 
     TITLE = "sqla-explore"
@@ -115,40 +116,12 @@ class ExplorerApp(RunDisplay, ExploreExtras, App[int]):
         self.query_one(SchemaPlaceholder).show_message("connecting…")
         self.query_one(StatusBar).set_connection(f"connecting to {self._short_target(self.target)}…")
         # Paint first; open the database once the screen is up.
-        self.call_after_refresh(self.open_explorer)
-
-    def _short_target(self, target: str) -> str:
-        if self.snapshot and "://" not in target:
-            return Path(target).name
-        if "://" in target:
-            from sqlalchemy.engine import make_url  # only for URLs; paths need no import
-
-            try:
-                return make_url(target).render_as_string(hide_password=True)
-            except Exception:
-                return "the database"
-        return target
+        self.call_after_refresh(self.start_connecting)
 
     # -- the explorer's life -----------------------------------------------------------------------
-    @work(group="connect", exit_on_error=False)
-    async def open_explorer(self) -> None:
-        from importlib import import_module
-
-        # Importing SQLAlchemy takes a few hundred ms: do it off the loop so the screen stays live.
-        await asyncio.to_thread(import_module, "sqla_explore.queries.explorer")
-        from sqla_explore.queries.errors import ExploreError
-        from sqla_explore.queries.explorer import Explorer
-
-        try:
-            explorer = await Explorer.open(self.target, models=self.models, read_only=self.read_only)
-        except ExploreError as exc:
-            self.post_message(ExplorerFailed(str(exc)))
-        except Exception as exc:  # anything else is still shown, never a traceback on screen
-            self.post_message(ExplorerFailed(f"{type(exc).__name__}: {exc}"))
-        else:
-            self.post_message(ExplorerReady(explorer))
-
     def on_explorer_ready(self, message: ExplorerReady) -> None:
+        if self.closing:  # quitting: close_explorer closes it
+            return
         self.explorer = message.explorer
         from .schema_tree import SchemaTree
 
@@ -201,25 +174,6 @@ class ExplorerApp(RunDisplay, ExploreExtras, App[int]):
                 pane.mount(tab.factory(self.explorer))
             except Exception as exc:
                 pane.mount(Static(f"{tab.title} could not start: {type(exc).__name__}: {exc}"))
-
-    def _connection_label(self) -> str:
-        target = self.explorer.target
-        if target.is_sqlite:
-            path = (target.url.database or "").removeprefix("file:")
-            return f"SQLite {Path(path).name if self.snapshot else path}"
-        return self.explorer.display_url
-
-    def on_explorer_failed(self, message: ExplorerFailed) -> None:
-        self.connect_error = message.message
-        self.query_one(SchemaPlaceholder).show_message("not connected")
-        self.query_one(StatusBar).set_connection("✖ not connected")
-        self._show_notes(Text(f"{message.message}\n(ctrl+q quits)", style="bold red"))
-
-    async def close_explorer(self) -> None:
-        explorer, self.explorer = self.explorer, None
-        if explorer is not None:
-            self.workers.cancel_all()
-            await explorer.close()
 
     async def action_quit(self) -> None:
         await self.close_explorer()

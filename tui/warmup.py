@@ -1,5 +1,5 @@
 """After the database is open: load in a thread what the first run would otherwise load on the event loop
-(pygments lexers and styles for the SQL and Rosetta panes, the engine's Rosetta and window modules), then
+(pygments lexers and styles for the SQL and Rosetta panes, the engine's window and lazy-load modules), then
 `gc.freeze()` the long-lived heap, so the collector's full passes after a run do not walk it (that walk was
 most of a 100-250 ms stall in the repaint after a run). `thaw()` undoes the freeze when the app closes."""
 
@@ -11,7 +11,6 @@ from importlib import import_module
 
 MODULES = (
     "sqla_explore.queries.window",
-    "sqla_explore.queries.rosetta",
     "sqla_explore.queries.lazyload",
 )
 

@@ -60,3 +60,11 @@ def test_commit_flag(tmp_path, sqlite_sample):
     assert json.loads(proc.stdout)["committed"] is True
     proc = cli("run", str(db), "select(User.name).where(User.id == 5)", "--json")
     assert json.loads(proc.stdout)["rows"] == [["Committed"]]
+
+
+def test_a_lazy_load_error_is_explained_without_a_misleading_warning(sqlite_sample):
+    """MissingGreenlet leaves aiosqlite's cursor() awaitable unclosed; Python's "never awaited" warning about
+    it must not reach the user, who would take it for their own missing await."""
+    proc = cli("run", str(sqlite_sample), "(await db.execute(select(User).limit(1))).scalars().first().posts")
+    assert "MissingGreenlet" in proc.stdout
+    assert "never awaited" not in proc.stderr, proc.stderr

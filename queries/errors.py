@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import inspect
 import traceback
-from collections.abc import Iterable
+from collections.abc import Coroutine, Iterable
 
 from sqlalchemy import exc as sa_exc
 
@@ -73,8 +74,38 @@ def suggest(name: str, candidates: Iterable[str]) -> str | None:
     return close[0] if close else None
 
 
+def close_abandoned_awaitables(exc: BaseException) -> None:
+    """Close the driver awaitables SQLAlchemy made but never awaited on the way to `exc`.
+
+    A lazy load on an AsyncSession makes aiosqlite's `cursor()` awaitable, then fails with MissingGreenlet
+    before awaiting it; SQLAlchemy closes only the inner `__aenter__()`, so Python later warns
+    "coroutine 'Connection.cursor' was never awaited", which reads like the user's own missing await.
+    Only unstarted coroutines held by SQLAlchemy's own frames in the traceback are closed.
+    """
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        tb = exc.__traceback__
+        while tb is not None:
+            frame = tb.tb_frame
+            if str(frame.f_globals.get("__name__", "")).startswith("sqlalchemy."):
+                for value in frame.f_locals.values():
+                    _close_if_unstarted(value)
+            tb = tb.tb_next
+        exc = exc.__cause__ or exc.__context__
+
+
+def _close_if_unstarted(value: object) -> None:
+    if not isinstance(value, Coroutine):
+        return
+    inner = getattr(value, "_coro", value)  # aiosqlite wraps its coroutines in a Result
+    if inspect.iscoroutine(inner) and inspect.getcoroutinestate(inner) == inspect.CORO_CREATED:
+        inner.close()
+
+
 def error_info(exc: BaseException, names: Iterable[str] = ()) -> ErrorInfo:
     """Turn any exception raised by a cell or a consumer into an ErrorInfo with a helpful hint."""
+    close_abandoned_awaitables(exc)
     kind = type(exc).__name__
     message = short_message(exc)
     hint = HINTS.get(kind)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import time
-import warnings
 from typing import Any
 
 from sqlalchemy import exc as sa_exc
@@ -41,11 +40,6 @@ from .statements import as_statement, check_writable, is_ddl, is_statement, is_w
 from .chain import consumer_of
 
 DEFAULT_LIMIT = 1000
-# A lazy load on an AsyncSession fails with MissingGreenlet before SQLAlchemy awaits aiosqlite's
-# `cursor()`; that awaitable is dropped unclosed and Python warns "coroutine 'Connection.cursor' was never
-# awaited" when it is collected. It is not the user's missing await (the report explains MissingGreenlet),
-# so the warning would only mislead, in a tool about exactly that mistake.
-warnings.filterwarnings("ignore", message="coroutine 'Connection.cursor' was never awaited", category=RuntimeWarning)
 _AS_TYPED: contextvars.ContextVar[bool] = contextvars.ContextVar("sqla_explore_as_typed", default=False)
 
 

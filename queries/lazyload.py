@@ -5,15 +5,13 @@
 
 from __future__ import annotations
 
-import gc
-import warnings
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import inspect
 
 from . import capture
-from .errors import short_message
+from .errors import close_abandoned_awaitables, short_message
 from .report import ErrorInfo, SqlStatement
 
 if TYPE_CHECKING:
@@ -51,6 +49,7 @@ class LazyLoadAttempt:
 
 
 def _info(exc: BaseException) -> tuple[ErrorInfo, str | None]:
+    close_abandoned_awaitables(exc)  # the aborted load's driver awaitable, before Python warns about it
     cause = getattr(exc, "orig", None) or exc.__cause__
     # Drop SQLAlchemy's trailing SQL echo (it can span lines) and background link: shown elsewhere.
     message = str(exc).split("[SQL:")[0].split("(Background on this error")[0].strip()
@@ -116,9 +115,7 @@ async def try_lazy_load(explorer: Explorer, obj: Any, attr: str) -> LazyLoadAtte
         getattr(obj, attr) if attr in state.unloaded and state.detached else None
     except Exception as exc:
         attempt.detached_error = _info(exc)[0]
-    with capture.capturing(attempt.sql), warnings.catch_warnings():
-        # The aborted load leaves a driver coroutine un-awaited; its warning is noise here.
-        warnings.simplefilter("ignore", RuntimeWarning)
+    with capture.capturing(attempt.sql):
         capture.install(explorer.engine)
         async with explorer.session_factory() as db:
             try:
@@ -134,5 +131,4 @@ async def try_lazy_load(explorer: Explorer, obj: Any, attr: str) -> LazyLoadAtte
             finally:
                 db.expunge_all()
                 await db.rollback()
-        gc.collect()  # collect the abandoned coroutine while its warning is still silenced
     return attempt

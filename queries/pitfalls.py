@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from . import capture
-from .errors import short_message
+from .errors import close_abandoned_awaitables, short_message
 from .evaluate import evaluate, parse_cell
 from .report import SqlStatement
 from .rosetta.blocking import BlockingRun, measure_blocking
@@ -270,6 +270,7 @@ async def _evaluate(cell, namespace: dict[str, Any], db, attempt: Attempt) -> No
     try:
         attempt.value = await evaluate(cell, namespace)
     except Exception as exc:
+        close_abandoned_awaitables(exc)
         attempt.error_type = type(exc).__name__
         cause = getattr(exc, "orig", None) or exc.__cause__
         attempt.error_cause = type(cause).__name__ if cause is not None else None

@@ -62,9 +62,10 @@ class Connection:
         self.closing = True
         opening = self._open_worker
         if opening is not None and opening.is_running:
-            done, _ = await asyncio.wait({asyncio.ensure_future(opening.wait())}, timeout=OPEN_GRACE_S)
-            for future in done:
-                future.exception()  # a failed or cancelled open was already reported; nothing to raise here
+            try:
+                await asyncio.wait_for(opening.wait(), OPEN_GRACE_S)
+            except Exception:  # timed out (cancelled below), or failed: the open already reported why
+                pass
         explorer = self.explorer or self._opened
         self.explorer = self._opened = None
         self.workers.cancel_all()

@@ -324,3 +324,23 @@ async def test_lag_meter_ticks_on_the_app_loop(sqlite_sample, tmp_path):
         meter = app.query_one(LagMeter)
         await wait_until(pilot, lambda: meter.ticks >= 3)
         assert "loop lag" in str(meter.render()) and "ms" in str(meter.render())
+
+
+async def test_a_tab_gets_the_keys_as_soon_as_it_is_shown(sqlite_sample, tmp_path):
+    """Switching tabs moves the focus into the new tab: the loop lab's keys work with no click first."""
+    from sqla_explore.tui.loop_lab import LoopLab
+    from sqla_explore.tui.tab_deck import TabDeck
+
+    app = make_app(sqlite_sample, tmp_path)
+    async with app.run_test(size=(150, 50)) as pilot:
+        await wait_ready(pilot)
+        deck = app.query_one(TabDeck)
+        for pane_id in ("tab-loop-lab", "tab-pitfalls", "tab-explore"):
+            deck.active = pane_id
+            await wait_until(pilot, lambda: app.focused is not None and app.query_one(f"#{pane_id}") in app.focused.ancestors)
+        assert app.focused is app.query_one("#editor")
+        deck.active = "tab-loop-lab"
+        await wait_until(pilot, lambda: app.focused is not None and app.query_one(LoopLab) in app.focused.ancestors)
+        await pilot.press("minus", "right_square_bracket")  # N and delay knobs, straight after the switch
+        lab = app.query_one(LoopLab)
+        assert (lab.clients, lab.delay_ms) == (50, 10)

@@ -136,7 +136,7 @@ class ExplorerApp(Connection, RunDisplay, ExploreExtras, App[int]):
         self.query_one(StatusBar).set_transaction("read-only" if self.read_only else "no transaction open")
         notes = "; ".join(self.explorer.notes)
         self._show_notes(Text(notes or "connected: type a cell and press F5", style="cyan"))
-        self._fill_active_tab()
+        self.call_later(self._show_active_tab)
         self.warm_up()
         if self._pending is not None:
             cell, commit = self._pending
@@ -156,10 +156,27 @@ class ExplorerApp(Connection, RunDisplay, ExploreExtras, App[int]):
         """An extra tab's pane, created when the tab is first shown (filled by `_fill_active_tab`)."""
         return Vertical(Static("connecting…", classes="connecting-placeholder"), id=pane_id, classes="deck-pane")
 
-    def on_tab_deck_tab_activated(self, event: TabDeck.TabActivated) -> None:
-        self._fill_active_tab()
+    async def on_tab_deck_tab_activated(self, event: TabDeck.TabActivated) -> None:
+        await self._show_active_tab()
 
-    def _fill_active_tab(self) -> None:
+    async def _show_active_tab(self) -> None:
+        """Build the active tab if needed, then focus into it, so its keys (the lab's 1-4, a...) work at once."""
+        await self._fill_active_tab()
+        active = self.query_one("#tabs", TabDeck).active
+        pane = self.query_one(f"#{active}")
+        focused = self.focused
+        if focused is not None and pane in focused.ancestors:
+            return
+        if active == "tab-explore":
+            self.query_one(CellEditor).focus()
+            return
+        target = next((widget for widget in self.screen.focus_chain if pane in widget.ancestors), None)
+        if target is not None:
+            target.focus()
+        elif focused is not None:
+            focused.blur()  # a hidden tab's widget must not keep the keys
+
+    async def _fill_active_tab(self) -> None:
         """An extra tab's widget is imported and mounted the first time the tab is shown (and the database open)."""
         if self.explorer is None:
             return
@@ -169,11 +186,12 @@ class ExplorerApp(Connection, RunDisplay, ExploreExtras, App[int]):
                 continue
             self._tabs_built.add(tab.id)
             pane = self.query_one(f"#{active}")
-            pane.remove_children()
+            await pane.remove_children()
             try:
-                pane.mount(tab.factory(self.explorer))
+                widget = tab.factory(self.explorer)
             except Exception as exc:
-                pane.mount(Static(f"{tab.title} could not start: {type(exc).__name__}: {exc}"))
+                widget = Static(f"{tab.title} could not start: {type(exc).__name__}: {exc}")
+            await pane.mount(widget)
 
     async def action_quit(self) -> None:
         await self.close_explorer()

@@ -98,3 +98,47 @@ async def test_lab_shows_a_bad_target(tmp_path):
         await _wait_idle(pilot, lab)
         assert "in-memory" in str(lab.query_one("#lab-status", Static).render())
         assert not lab.results
+
+
+async def _until(pilot, condition, seconds: float = 10.0) -> None:
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition not met")
+
+
+async def test_the_meter_stops_while_the_lab_is_hidden(sqlite_sample):
+    """A hidden lab (another tab shown) neither probes the loop nor redraws; shown again, it resumes."""
+    app = LabApp(str(sqlite_sample))
+    async with app.run_test(size=(150, 60)) as pilot:
+        lab = app.query_one(LoopLab)
+        await _until(pilot, lambda: lab.meter_running and len(lab.probe.history) > 2)
+        lab.display = False
+        await _until(pilot, lambda: not lab.meter_running)
+        samples = lab.probe.mark()
+        await pilot.pause(0.2)
+        assert lab.probe.mark() == samples
+        lab.display = True
+        await _until(pilot, lambda: lab.meter_running and lab.probe.mark() > samples)
+
+
+async def test_the_lag_chart_is_flat_when_idle_and_spikes_on_a_stall():
+    from sqla_explore.tui.lag_chart import LagChart
+
+    class ChartApp(App):
+        def compose(self) -> ComposeResult:
+            yield LagChart()
+
+    app = ChartApp()
+    async with app.run_test(size=(20, 5)) as pilot:
+        chart = app.query_one(LagChart)
+        chart.show([0.5, 1.0, 3.0] * 10)  # the noise of an idle loop: under one step (~4 ms)
+        await pilot.pause()
+        top, middle, bottom = str(chart.render()).split("\n")
+        assert set(top) == set(middle) == {" "} and set(bottom) == {"▁"} and len(bottom) == 20
+        chart.show([0.5] * 19 + [250.0])  # a quarter-second stall: a full red column at the right
+        await pilot.pause()
+        rendered = chart.render()
+        assert [line[-1] for line in str(rendered).split("\n")] == ["█", "█", "█"]
+        assert any(span.style == "red" for span in rendered.spans)

@@ -129,9 +129,17 @@ def error_info(exc: BaseException, names: Iterable[str] = ()) -> ErrorInfo:
                 "AsyncSession has no legacy query(); write "
                 "(await db.execute(select(Model).where(...))).scalars().first() instead."
             )
+    elif isinstance(exc, TypeError) and "can't be used in 'await' expression" in message:
+        hint = (
+            "Only awaitables can be awaited. A sync Session's query() returns a Query, and .first() or .all() "
+            "have already run the query, blocking; on an AsyncSession await execute(): "
+            "(await db.execute(select(Model).where(...))).scalars().first()."
+        )
     elif isinstance(exc, ReadOnlyError):
         category = ERR_READ_ONLY
     elif isinstance(exc, sa_exc.DBAPIError):
         category = ERR_DATABASE
         kind = type(exc.orig).__name__ if exc.orig is not None else kind
+    if hint is None and isinstance(exc, sa_exc.StatementError) and exc.orig is not None:
+        hint = HINTS.get(type(exc.orig).__name__)  # e.g. a lazy load's MissingGreenlet, wrapped by the driver
     return ErrorInfo(kind, message, hint, category, cell_location(exc))

@@ -114,7 +114,8 @@ EXAMPLES: tuple[Example, ...] = (
     ),
     Example(
         "CRUD: first",
-        "db.query(User).first() -> (await db.execute(select(User))).scalars().first()",
+        "-> (await db.execute(select(User).limit(1))).scalars().first(): Query.first() sent LIMIT 1 itself, "
+        "select() needs it said (without it: the same user, but every row fetched).",
         "db.query(User).first()",
         "User",
         legacy_outcome="User",

@@ -4,6 +4,9 @@ with its fix(es). `await reproduce(explorer, key)` runs the mistake and every fi
 
 from __future__ import annotations
 
+import ast
+import io
+import tokenize
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
@@ -242,6 +245,44 @@ PITFALLS: tuple[Pitfall, ...] = (
     ),
 )
 BY_KEY = {p.key: p for p in PITFALLS}
+
+
+def editor_source(step: Step) -> str:
+    """The step as a cell for the editor, where `db` is the explorer's AsyncSession: a step meant for a sync
+    Session runs inside `with sync_session(db) as s:` (its `db` renamed `s`, its last expression kept as
+    `result`), and one meant for expire_on_commit=False sets that first; so the editor reproduces what the
+    Pitfalls tab showed."""
+    if step.session == ASYNC_NO_EXPIRE:
+        return "db.sync_session.expire_on_commit = False  # as async_sessionmaker(engine, expire_on_commit=False)\n" + step.source
+    if step.session != SYNC:
+        return step.source
+    source = _rename(step.source, "db", "s")
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    tail = ""
+    last = tree.body[-1] if tree.body else None
+    if isinstance(last, ast.Expr):  # `expr` -> `result = expr`, shown after the block
+        row = last.lineno - 1
+        lines[row] = lines[row][: last.col_offset] + "result = " + lines[row][last.col_offset :]
+        tail = "\nresult"
+    body = "\n".join("    " + line if line.strip() else line for line in lines)
+    return (
+        "with sync_session(db) as s:  # a sync Session on the same database, as in a sync app\n"
+        f"{body}\n"
+        "    s.expunge_all()  # keep what it loaded readable after the block (which rolls back)"
+        f"{tail}"
+    )
+
+
+def _rename(source: str, old: str, new: str) -> str:
+    """`source` with the name `old` (not attributes or strings of that spelling) renamed `new`."""
+    tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    lines = source.splitlines(keepends=True)
+    for tok, before in reversed(list(zip(tokens, [None, *tokens[:-1]]))):
+        if tok.type == tokenize.NAME and tok.string == old and not (before is not None and before.string == "."):
+            row, col = tok.start[0] - 1, tok.start[1]
+            lines[row] = lines[row][:col] + new + lines[row][col + len(old):]
+    return "".join(lines)
 
 
 async def _run_step(explorer: Explorer, step: Step) -> Attempt:

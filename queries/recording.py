@@ -85,6 +85,9 @@ class RecordingSession:
             await self._session.commit()
             self._state.committed = True
         else:
-            # Flush so the SQL shows, but keep the transaction open: the run rolls it back.
+            # Flush so the SQL shows, but keep the transaction open: the run rolls it back. Objects are
+            # expired as a real commit would (expire_on_commit), so code after it behaves as in the app.
             await self._session.flush()
+            if self._session.sync_session.expire_on_commit:
+                self._session.expire_all()
             self._state.commit_requested = True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sqla_explore.queries.pitfalls import BY_KEY, PITFALLS, reproduce
+from sqla_explore.queries.pitfalls import BY_KEY, PITFALLS, editor_source, reproduce
 from sqla_explore.queries.rosetta.blocking import MODES
 
 pytestmark = pytest.mark.filterwarnings("ignore:coroutine .* was never awaited:RuntimeWarning")
@@ -89,3 +89,29 @@ async def test_blocking_loop_is_measured_three_ways(explorer):
     assert [run.mode for run in repro.blocking] == list(MODES)
     for run in repro.blocking:
         assert run.wall_ms > 0 and run.max_lag_ms >= 0 and run.ticks >= 0
+
+
+@pytest.mark.parametrize("key", [p.key for p in PITFALLS])
+async def test_a_step_loaded_into_the_editor_gives_what_the_tab_showed(explorer, key):
+    """"Load into editor" puts `editor_source(step)` in the editor, whose `db` is the explorer's AsyncSession:
+    a step meant for a sync Session (or for expire_on_commit=False) must still fail or work as in the tab."""
+    pitfall = BY_KEY[key]
+    for step in (pitfall.mistake, *pitfall.fixes):
+        if "awaitable_attrs" in step.source and not hasattr(explorer.namespace.get("User"), "awaitable_attrs"):
+            continue
+        report = await explorer.run(editor_source(step))
+        error = report.error
+        if step.expected_error:
+            assert error is not None, (key, step.label)
+            assert step.expected_error == error.type or step.expected_error in error.message, (key, step.label, error)
+        else:
+            assert error is None, (key, step.label, error)
+        if step.session == "sync":
+            assert report.rosetta is None  # sync code on purpose: not taken for legacy code to translate
+
+
+async def test_the_editor_explains_a_lazy_load_and_an_awaited_query(explorer):
+    lazy = await explorer.run("user = (await db.execute(select(User))).scalars().first()\nuser.posts")
+    assert "MissingGreenlet" in (lazy.error.type + lazy.error.message) and "selectinload" in lazy.error.hint
+    awaited = await explorer.run(editor_source(BY_KEY["await-query-sync"].mistake))
+    assert awaited.error.type == "TypeError" and "await execute()" in awaited.error.hint

@@ -21,10 +21,12 @@ NEW_USER = (
 # The seed article's CRUD table, each row run both ways.
 async def test_crud_first(explorer):
     out = await rosetta_run(explorer, "db.query(User).first()")
-    assert out.rosetta["modern"] == "(await db.execute(select(User))).scalars().first()"
+    assert out.rosetta["modern"] == "(await db.execute(select(User).limit(1))).scalars().first()"
     assert out.rosetta["same_result"] is True
     assert out.rosetta["legacy_value"] == out.rosetta["modern_value"] == "User(1)"
     assert out.report.kind == "chain" and out.report.chain.value.id == 1
+    # Both sides ask the database for one row (Query.first() adds LIMIT 1; the 2.0 form says .limit(1)).
+    assert "LIMIT" in out.legacy.sql[-1].statement and "LIMIT" in out.report.sql[-1].statement
 
 
 async def test_crud_all(explorer):
@@ -152,7 +154,7 @@ async def test_rosetta_report_hook_and_json(sample_url):
         assert report.notes[0] == NOTE_TRANSLATED
         data = json.loads(json.dumps(report_to_json(report)))
         assert data["rosetta"]["same_result"] is True
-        assert data["rosetta"]["modern"] == "(await db.execute(select(User).where(User.id == 2))).scalars().first()"
+        assert data["rosetta"]["modern"] == "(await db.execute(select(User).where(User.id == 2).limit(1))).scalars().first()"
         assert data["chain"]["expression"].endswith(".scalars().first()")
         # Untranslatable: the cell runs as typed, fails clearly, and the rosetta object names the construct.
         report = await ex.run("db.query(User).limit(3).update({User.name: 'x'})")

@@ -16,9 +16,10 @@ def same_code(actual: str, expected: str) -> bool:
 
 
 # The seed article's CRUD table, each row: (sync, 2.0). The update row gets `.rowcount`, which is what
-# Query.update() returned, so the two forms give the same value.
+# Query.update() returned, so the two forms give the same value; the first() row gets `.limit(1)`, which
+# Query.first() sent (the article leaves it out: see test_first_limit_option).
 SEED_TABLE = [
-    ("db.query(User).first()", "(await db.execute(select(User))).scalars().first()"),
+    ("db.query(User).first()", "(await db.execute(select(User).limit(1))).scalars().first()"),
     ("db.query(User).all()", "(await db.execute(select(User))).scalars().all()"),
     (
         "db.query(User).filter(User.name == name).one()",
@@ -64,7 +65,7 @@ def test_seed_table_rows(legacy, modern):
          "(await db.execute(update(User).filter_by(id=1).values(name='x')"
          ".execution_options(synchronize_session=False))).rowcount"),
         # Several entities or columns: rows, not scalars.
-        ("db.query(User.id, User.name).first()", "(await db.execute(select(User.id, User.name))).first()"),
+        ("db.query(User.id, User.name).first()", "(await db.execute(select(User.id, User.name).limit(1))).first()"),
         ("db.query(User, Post).join(Post).all()", "(await db.execute(select(User, Post).join(Post))).all()"),
         ("db.query(User.name).all()", "(await db.execute(select(User.name))).all()"),
         ("db.query(User).with_entities(User.id).all()", "(await db.execute(select(User).with_only_columns(User.id))).all()"),
@@ -72,12 +73,12 @@ def test_seed_table_rows(legacy, modern):
         ("db.query(User).filter(User.id < 3)", "select(User).where(User.id < 3)"),
         ("db.query(User).filter(User.id < 3).statement", "select(User).where(User.id < 3)"),
         ("db.query(User).filter(User.id == 1).first().name",
-         "(await db.execute(select(User).where(User.id == 1))).scalars().first().name"),
+         "(await db.execute(select(User).where(User.id == 1).limit(1))).scalars().first().name"),
         ("db.query(User).filter(User.id.in_(db.query(Post.user_id).subquery())).all()",
          "(await db.execute(select(User).where(User.id.in_(select(Post.user_id).subquery())))).scalars().all()"),
         ("db.execute('select 1').scalar()", "(await db.execute(text('select 1'))).scalar()"),
         ("db.refresh(u)\ndb.delete(u)\ndb.flush()", "await db.refresh(u)\nawait db.delete(u)\nawait db.flush()"),
-        ("session.query(User).first()", "(await session.execute(select(User))).scalars().first()"),
+        ("session.query(User).first()", "(await session.execute(select(User).limit(1))).scalars().first()"),
         ("self.db.query(User).all()", "(await self.db.execute(select(User))).scalars().all()"),
     ],
 )
@@ -90,7 +91,7 @@ def test_query_variable_is_tracked():
     out = translate("q = db.query(User).filter(User.is_active == True)\nq = q.order_by(User.id)\nq.first()")
     assert same_code(
         out,
-        "q = select(User).where(User.is_active == True)\nq = q.order_by(User.id)\n(await db.execute(q)).scalars().first()",
+        "q = select(User).where(User.is_active == True)\nq = q.order_by(User.id)\n(await db.execute(q.limit(1))).scalars().first()",
     )
 
 
@@ -110,7 +111,7 @@ def test_functions_become_async_and_calls_awaited():
     modern = (
         "from sqlalchemy.ext.asyncio import AsyncSession\n"
         "async def get_user(db: AsyncSession, email: str):\n"
-        "    return (await db.execute(select(User).where(User.email == email))).scalars().first()\n"
+        "    return (await db.execute(select(User).where(User.email == email).limit(1))).scalars().first()\n"
         "await get_user(db, 'ada@example.com')"
     )
     assert same_code(translate(legacy), modern)
@@ -129,7 +130,7 @@ def test_a_parameter_annotated_session_is_a_session_whatever_its_name():
 def test_the_failing_await_becomes_the_2_0_form():
     legacy = "await db.query(User).filter(User.email == email).first()"
     assert is_legacy(legacy)
-    assert same_code(translate(legacy), "(await db.execute(select(User).where(User.email == email))).scalars().first()")
+    assert same_code(translate(legacy), "(await db.execute(select(User).where(User.email == email).limit(1))).scalars().first()")
 
 
 def test_run_in_threadpool_around_legacy_code_is_unwrapped():
@@ -138,8 +139,12 @@ def test_run_in_threadpool_around_legacy_code_is_unwrapped():
 
 
 def test_first_limit_option():
-    out = translate("db.query(User).first()", first_limit=True)
+    # Query.first() sent LIMIT 1; the 2.0 form says it, or it would fetch every row to keep one.
+    out = translate("db.query(User).first()")
     assert same_code(out, "(await db.execute(select(User).limit(1))).scalars().first()")
+    # The seed article's table leaves it out: available, not the default.
+    out = translate("db.query(User).first()", first_limit=False)
+    assert same_code(out, "(await db.execute(select(User))).scalars().first()")
 
 
 def test_known_entities_decide_scalars_or_rows():
@@ -218,7 +223,8 @@ def test_any_supported_chain_translates(entities, steps, terminal):
     calls = [n.func.attr for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)]
     assert calls.count("where") == sum(1 for m, _ in steps if m == "filter")
     assert calls.count("filter_by") == sum(1 for m, _ in steps if m == "filter_by")
-    assert calls.count("limit") == sum(1 for m, _ in steps if m == "limit")
+    # ... except first()'s LIMIT 1, which Query.first() sent itself.
+    assert calls.count("limit") == sum(1 for m, _ in steps if m == "limit") + (terminal == ".first()")
     if terminal:
         assert "await db.execute(" in modern
         assert ("scalars" in calls) == (entities == "User" and terminal in (".first()", ".all()", ".one()", ".one_or_none()"))

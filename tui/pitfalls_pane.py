@@ -142,11 +142,12 @@ class PitfallsPane(Horizontal):
         """Put step `index` (0 = the mistake) in the Explore editor, without running it."""
         attempts = self.attempts
         if 0 <= index < len(attempts):
+            from sqla_explore.queries.pitfalls import editor_source
+
             step = attempts[index].step
-            self.app.set_cell(step.source, run=False)
+            self.app.set_cell(editor_source(step), run=False)
             if step.session != "async":
-                self.app.notify(f"this step ran on a {step.session} session here; in the editor, db is the "
-                                "explorer's AsyncSession, so the outcome can differ")
+                self.app.notify(f"this step runs on a {step.session} session: the cell says so in its first line")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id and event.button.id.startswith("pitfall-load-"):

@@ -363,13 +363,14 @@ def translate(
     *,
     sessions: frozenset[str] = SESSION_NAMES,
     entities: set[str] | None = None,
-    first_limit: bool = False,
+    first_limit: bool = True,
 ) -> str:
     """The 2.0 form of `source`. Raises SyntaxError for invalid Python, Untranslatable for what it cannot express.
 
     `entities`: the mapped class names (to tell `db.query(User)` from `db.query(some_column)`); by default
-    a capitalised name counts as an entity. `first_limit`: add `.limit(1)` before `.first()`, as Query did
-    in SQL (the seed article's table leaves it out; the result is the same).
+    a capitalised name counts as an entity. `first_limit`: add `.limit(1)` before `.first()`. Query.first()
+    sent LIMIT 1 itself and a select() does not: without it the 2.0 form returns the same object but fetches
+    and buffers every matching row to keep one (the seed article's table leaves it out; pass False for that).
     """
     tree = ast.parse(source)
     rewriter = _Rewriter(sessions, entities, first_limit)

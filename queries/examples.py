@@ -156,13 +156,13 @@ EXAMPLES: tuple[Example, ...] = (
     ),
     Example(
         "pgvector: l2_distance top 5",
-        "The five documents nearest to document 1 by Euclidean distance (pgvector's l2_distance; not on SQLite).",
+        "The five documents nearest to document 1 by Euclidean distance: pgvector's <-> on PostgreSQL, "
+        "sqlite-vec's vec_distance_l2 on SQLite (see the SQL pane).",
         "query_vector = select(Document.embedding).where(Document.id == 1).scalar_subquery()\n"
-        "stmt = select(Document).order_by(func.l2_distance(Document.embedding, query_vector)).limit(5)\n"
+        "stmt = select(Document).order_by(l2_distance(Document.embedding, query_vector)).limit(5)\n"
         "result = await db.execute(stmt)\n"
         "result.scalars().all()",
         "list[Document]",
-        by_dialect={"sqlite": "OperationalError"},
     ),
     Example(
         "db_get helper",

@@ -17,3 +17,28 @@ def sync_session(db):
     from .rosetta.syncdb import sync_session as _sync_session
 
     return _sync_session(db)
+
+
+def _distance(kind_name: str):
+    def distance(vector, other):
+        """pgvector's distance as a function, as the seed article writes it: `l2_distance(Document.embedding, q)`.
+        `<->` and friends on PostgreSQL, sqlite-vec's vec_distance_* on SQLite."""
+        from sqlalchemy import bindparam
+        from sqlalchemy.sql.elements import ClauseElement
+
+        from sqla_explore.sample_db import vector_type
+
+        if not isinstance(other, ClauseElement):
+            other = bindparam(None, other, type_=getattr(vector, "type", None))
+        return getattr(vector_type, kind_name)(vector, other)
+
+    distance.__name__ = distance.__qualname__ = kind_name
+    return distance
+
+
+VECTOR_DISTANCES = {
+    "l2_distance": _distance("L2Distance"),
+    "cosine_distance": _distance("CosineDistance"),
+    "max_inner_product": _distance("MaxInnerProduct"),
+    "l1_distance": _distance("L1Distance"),
+}

@@ -55,11 +55,12 @@ def sqlalchemy_names() -> dict[str, Any]:
 
 def build_namespace(mapping: Mapping, extras: dict[str, Any] | None = None) -> dict[str, Any]:
     """A fresh dict: SQLAlchemy's names, then `tables`, then mapped classes, then the user's module."""
-    from .helpers import db_get, sync_session  # the seed article's helper; a sync Session for legacy demos
+    from .helpers import VECTOR_DISTANCES, db_get, sync_session  # the seed article's helpers; a sync Session
 
     ns = sqlalchemy_names()
     ns["db_get"] = db_get
     ns["sync_session"] = sync_session
+    ns.update(VECTOR_DISTANCES)  # l2_distance(Document.embedding, q), as the seed article writes it
     ns["tables"] = mapping.tables_namespace()
     ns.update(mapping.classes)
     ns.update(mapping.extras)

@@ -42,11 +42,21 @@ async def test_example_outcome(explorer, name):
     assert not report.committed
 
 
-async def test_pgvector_top5_nearest_is_itself_first(pg_sample_url):
-    ex = await Explorer.open(pg_sample_url)
+async def test_pgvector_top5_nearest_is_itself_first(sample_url):
+    """The article's `l2_distance(Document.embedding, q)` runs on both backends, each with its own SQL."""
+    ex = await Explorer.open(sample_url)
     try:
         report = await ex.run(BY_NAME["pgvector: l2_distance top 5"].source)
     finally:
         await ex.close()
     assert report.ok, report.error
     assert len(report.value) == 5 and report.value[0].id == 1
+    sql = report.sql[-1].statement
+    assert ("<->" in sql) if ex.dialect_name == "postgresql" else ("vec_distance_l2(" in sql)
+    if ex.dialect_name == "postgresql":  # the same five as pgvector's own function gives
+        ex = await Explorer.open(sample_url)
+        try:
+            plain = await ex.run(BY_NAME["pgvector: l2_distance top 5"].source.replace("l2_distance(", "func.l2_distance("))
+        finally:
+            await ex.close()
+        assert [d.id for d in plain.value] == [d.id for d in report.value]

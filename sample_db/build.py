@@ -110,7 +110,9 @@ async def _add_foreign_keys(conn: AsyncConnection, report: Progress) -> None:
     keys = [fk for table in SampleBase.metadata.sorted_tables for fk in table.foreign_key_constraints]
     report("foreign keys", 0, len(keys))
     for done, key in enumerate(keys, start=1):
-        await conn.execute(AddConstraint(key))
+        # isolate_from_table=False: by default AddConstraint marks the (shared, module-level) constraint to be
+        # left out of every later CREATE TABLE, so a SQLite sample built after a PostgreSQL one had no keys.
+        await conn.execute(AddConstraint(key, isolate_from_table=False))
         report("foreign keys", done, len(keys))
 
 

@@ -465,3 +465,15 @@ async def test_postgres_sample_has_a_well_connected_hnsw_index(pg_sample_url):
         "SELECT c.reloptions FROM pg_class c WHERE c.relname = 'ix_documents_embedding_hnsw_cosine'",
     )
     assert rows and "ef_construction=200" in rows[0][0]
+
+
+def test_a_sqlite_sample_built_after_a_postgresql_one_keeps_its_foreign_keys(built_pg, tmp_path):
+    """The PostgreSQL build adds its keys after the data (ALTER TABLE); that must not strip them from the shared
+    schema, or a SQLite sample built later in the same process has no keys and no relationships to show."""
+    import sqlite3
+
+    path = tmp_path / "after_pg.db"
+    asyncio.run(build_sample(str(path), events=10))
+    with sqlite3.connect(path) as conn:
+        keys = {(table, row[2]) for table in ("posts", "comments", "events") for row in conn.execute(f"PRAGMA foreign_key_list({table})")}
+    assert keys == {("posts", "users"), ("comments", "posts"), ("comments", "users"), ("events", "users")}

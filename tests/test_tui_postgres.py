@@ -35,7 +35,13 @@ async def test_run_on_postgresql(pg_sample_url, tmp_path):
         report = await run_cell(pilot, "select(User).where(User.id < 4)")
         assert report.ok and report.row_count == 3
         assert "FROM users" in plain(app, "#sql")
-        assert "postgresql+asyncpg" in plain(app, "#status-connection")
+        # A short label on the bar's one line (a long socket URL used to wrap out of sight), never a password.
+        from sqlalchemy.engine import make_url
+
+        database = make_url(pg_sample_url).database
+        shown = app.query_one("#status-connection").render_line(0).text
+        assert shown.startswith("● PostgreSQL /sample"), shown  # 120 columns: cut with an ellipsis, not wrapped
+        assert f"PostgreSQL /{database} · postgres@" in plain(app, "#status-connection")
         assert app.query_one(BoxesView).source.total == 3
 
 

@@ -89,4 +89,13 @@ class Connection:
         if target.is_sqlite:
             path = (target.url.database or "").removeprefix("file:")
             return f"SQLite {Path(path).name if self.snapshot else path}"
-        return self.explorer.display_url
+        url = target.url
+        backend = {"postgresql": "PostgreSQL"}.get(url.get_backend_name(), url.get_backend_name())
+        socket = url.query.get("host")
+        if isinstance(socket, tuple):
+            socket = socket[0] if socket else None
+        where = url.host or (f"socket {socket}" if socket else "localhost")
+        port = f":{url.port}" if url.port else ""
+        user = f"{url.username}@" if url.username else ""
+        # The database first: on a narrow bar the end is cut (with an ellipsis). Never the password.
+        return f"{backend} /{url.database or ''} · {user}{where}{port}"

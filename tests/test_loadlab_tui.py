@@ -142,3 +142,19 @@ async def test_the_lag_chart_is_flat_when_idle_and_spikes_on_a_stall():
         rendered = chart.render()
         assert [line[-1] for line in str(rendered).split("\n")] == ["█", "█", "█"]
         assert any(span.style == "red" for span in rendered.spans)
+
+
+async def test_a_threaded_mode_that_lagged_the_loop_says_why(sqlite_sample):
+    from sqla_explore.queries.loadlab.modes import MODES
+    from sqla_explore.queries.loadlab.stats import ModeStats
+
+    app = LabApp(str(sqlite_sample))
+    async with app.run_test(size=(150, 60)):
+        lab = app.query_one(LoopLab)
+        by_number = {mode.number: mode for mode in MODES}
+        lab.results[1] = ModeStats("sync", rps=500, lag_p99_ms=120, lag_max_ms=200, finished=True)
+        lab.results[4] = ModeStats("async", rps=600, lag_p99_ms=120, lag_max_ms=200, finished=True)
+        assert "GIL" in lab._bars(by_number[1]).plain
+        assert "GIL" not in lab._bars(by_number[4]).plain  # no threads there
+        lab.results[1] = ModeStats("sync", rps=500, lag_p99_ms=3, lag_max_ms=5, finished=True)
+        assert "GIL" not in lab._bars(by_number[1]).plain

@@ -30,6 +30,8 @@ SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 DELAYS_MS = (0, 1, 2, 5, 10, 20, 50)
 CLIENT_STEPS = (1, 5, 10, 20, 50, 100, 200, 500)
 REQUESTS_PER_CLIENT = 5
+THREAD_MODES = (1, 3)  # the sync Session in worker threads
+GIL_NOTE_MS = 50.0  # loop lag (p99) from which a threaded mode's bars explain where it came from
 BAR = 22
 
 WHY = (
@@ -179,6 +181,9 @@ class LoopLab(Vertical):
         text.append(f"{stats.done} done, {stats.errors} errors, {stats.wall_s:.2f} s, {state}", style="dim")
         if stats.note:
             text.append(f"\n{stats.note}", style="yellow")
+        elif stats.finished and mode.number in THREAD_MODES and stats.lag_p99_ms >= GIL_NOTE_MS:
+            text.append("\nlate loop, yet nothing blocked it: the threads run Python too and take turns with "
+                        "the loop on the GIL", style="dim")
         return text
 
     def _redraw_bars(self) -> None:

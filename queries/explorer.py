@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from . import capture
 from .connect import Target, create_engine_for, resolve_target
-from .errors import ConnectError, error_info, short_message
+from .errors import ConnectError, connect_failure, error_info
 from .evaluate import Cell, evaluate, parse_cell
 from .layers import fill_layers
 from .mapping import Mapping, automap, merge_user_models
@@ -74,7 +74,7 @@ class Explorer:
                 mapping = await conn.run_sync(automap)
         except (OSError, sa_exc.DBAPIError, sa_exc.InterfaceError, asyncio.TimeoutError) as exc:
             await engine.dispose()
-            raise ConnectError(f"cannot connect to {resolved.display}: {short_message(exc)}") from None
+            raise ConnectError(connect_failure(resolved.display, exc, resolved.url)) from None
         except BaseException:
             await engine.dispose()
             raise

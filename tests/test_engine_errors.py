@@ -96,6 +96,20 @@ async def test_connect_errors_are_clear(target, fragment):
         await Explorer.open(target)
 
 
+@pytest.mark.parametrize(
+    ("target", "fragment"),
+    [
+        # A unix-socket directory with no server in it: Python only says "No such file or directory".
+        ("postgresql+asyncpg://postgres@/postgres?host=/nonexistent/socket-dir",
+         "no PostgreSQL server is listening in /nonexistent/socket-dir"),
+        ("postgresql+asyncpg://postgres@127.0.0.1:1/postgres", "nothing is listening on 127.0.0.1:1"),
+    ],
+)
+async def test_an_unreachable_server_says_what_to_check(target, fragment):
+    with pytest.raises(ConnectError, match=fragment):
+        await Explorer.open(target)
+
+
 async def test_not_a_sqlite_file(tmp_path):
     bogus = tmp_path / "notes.txt"
     bogus.write_text("hello")

@@ -104,6 +104,13 @@ def test_bench_unreachable_database_stops_the_child(capsys, pg_server_url):
     assert not _children()
 
 
+def test_bench_on_a_socket_with_no_server_says_so(capsys):
+    code = run_bench_command("postgresql+asyncpg://postgres@/postgres?host=/nonexistent/socket-dir", 20, 5, 0, False, False)
+    err = capsys.readouterr().err
+    assert code == 1 and "no PostgreSQL server is listening in /nonexistent/socket-dir" in err
+    assert not _children()
+
+
 def test_bench_cli_subprocess(sqlite_sample):
     from sqla_explore import cli
 

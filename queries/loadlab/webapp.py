@@ -33,9 +33,16 @@ def create_app(url: str, *, delay_ms: float = 0.0, pool_size: int = 40):
         try:
             state["lab"] = await LabDatabase.open(url, pool_size=pool_size, delay_ms=delay_ms)
         except Exception as exc:  # one readable line for the parent, which shows it to the user
-            from ..errors import short_message
+            from sqlalchemy.engine import make_url
 
-            print(f"STARTUP-ERROR {type(exc).__name__}: {short_message(exc)}".splitlines()[0], file=sys.stderr, flush=True)
+            from ..errors import connect_failure, short_message
+
+            if isinstance(getattr(exc, "orig", None) or exc, OSError):
+                parsed = make_url(url)
+                line = connect_failure(parsed.render_as_string(hide_password=True), exc, parsed)
+            else:
+                line = f"{type(exc).__name__}: {short_message(exc)}"
+            print(f"STARTUP-ERROR {line}".splitlines()[0], file=sys.stderr, flush=True)
             raise
         try:
             yield

@@ -149,9 +149,9 @@ def error_info(exc: BaseException, names: Iterable[str] = ()) -> ErrorInfo:
             )
     elif isinstance(exc, TypeError) and "can't be used in 'await' expression" in message:
         hint = (
-            "Only awaitables can be awaited. A sync Session's query() returns a Query, and .first() or .all() "
-            "have already run the query, blocking; on an AsyncSession await execute(): "
-            "(await db.execute(select(Model).where(...))).scalars().first()."
+            "Only awaitables can be awaited. A sync Session's query() returns a Query, which is not one; with "
+            ".first() or .all() the query has already run, blocking, and the await fails on its result. On an "
+            "AsyncSession, await execute(): (await db.execute(select(Model).where(...))).scalars().first()."
         )
     elif isinstance(exc, ReadOnlyError):
         category = ERR_READ_ONLY

@@ -80,8 +80,11 @@ class RecordingSession:
 
     async def commit(self) -> None:
         if self._state.read_only:
-            raise ReadOnlyError("read-only: commit refused (the explorer was opened with --read-only)")
-        if self._state.allow_commit:
+            session = self._session
+            if session.new or session.dirty or session.deleted:
+                raise ReadOnlyError("read-only: commit refused (the explorer was opened with --read-only)")
+            # Nothing to write (DML was refused already): a commit is harmless; keep its expiry semantics.
+        if self._state.allow_commit and not self._state.read_only:
             await self._session.commit()
             self._state.committed = True
         else:

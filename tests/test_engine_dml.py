@@ -65,3 +65,11 @@ async def test_read_only_refuses_writes(sample_url):
     assert report.ok
     report = await run_cell(sample_url, "select(User).limit(1)", read_only=True, commit=True)
     assert report.error.category == "read-only"
+    # Adding an object and committing is a write: refused.
+    added = "db.add(User(email='ro@example.com', name='R O', is_active=True, created_at=datetime.datetime(2025, 1, 1)))\nawait db.commit()"
+    report = await run_cell(sample_url, "import datetime\n" + added, read_only=True)
+    assert report.error is not None and report.error.category == "read-only"
+    # A commit with nothing to write is not: it still expires what was loaded, as in an app.
+    cell = "user = (await db.execute(select(User).limit(1))).scalars().first()\nawait db.commit()\nuser.name"
+    report = await run_cell(sample_url, cell, read_only=True)
+    assert report.error is not None and "MissingGreenlet" in report.error.type + report.error.message

@@ -111,8 +111,8 @@ class LoopLab(Vertical):
         self._ticker = self.set_interval(0.1, self._tick)
         self._show_settings()
 
-    # While the tab is hidden and nothing runs, the meter stops: an idle app should not redraw it ten times
-    # a second (it cost ~6% of a core hidden and ~14% shown, measured with top on this machine).
+    # While the tab is hidden and nothing runs, the meter stops: an idle app should not probe and redraw it
+    # ten times a second (hidden, it kept ~6% of a core busy here: benchmarks/idle_cpu.sh).
     def on_show(self) -> None:
         self.probe.start()
         self._ticker.resume()

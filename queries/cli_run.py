@@ -6,6 +6,7 @@ import asyncio
 import sys
 
 from rich.console import Console
+from rich.markup import escape
 
 from .encode import dumps
 from .errors import ExploreError
@@ -50,13 +51,13 @@ def run_run_command(
             run_once(database, cell, models=models, commit=commit, limit=limit, timeout=timeout)
         )
     except ExploreError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         return EXIT_USAGE
     except KeyboardInterrupt:
         err.print("[yellow]cancelled[/]")
         return EXIT_FAILED
     for note in notes:
-        err.print(f"[dim]note: {note}[/]", highlight=False)
+        err.print(f"[dim]note: {escape(note)}[/]", highlight=False)
     if as_json:
         sys.stdout.write(dumps(report) + "\n")
     else:

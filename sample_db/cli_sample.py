@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -100,7 +101,7 @@ def run_sample_command(target: str, events: int = 0, force: bool = False, *,
         summary = asyncio.run(build_sample(target, events=events, force=force, progress=bars))
     except SampleError as exc:
         bars.stop()
-        err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
         return EXIT_USAGE
     except KeyboardInterrupt:
         bars.stop()

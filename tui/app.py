@@ -300,7 +300,7 @@ class ExplorerApp(Connection, RunDisplay, ExploreExtras, App[int]):
 
     def action_screenshot(self) -> None:
         path = self.save_screenshot()
-        self.notify(f"saved {path}")
+        self.notify(f"saved {path}", markup=False)
 
     # -- mount points for other panes ---------------------------------------------------------------
     def set_cell(self, source: str, run: bool = False) -> None:
@@ -321,7 +321,7 @@ class ExplorerApp(Connection, RunDisplay, ExploreExtras, App[int]):
         try:
             from .examples_picker import ExamplesPicker
         except ImportError as exc:
-            self.notify(f"no examples available: {exc}", severity="warning")
+            self.notify(f"no examples available: {exc}", severity="warning", markup=False)
             return
         self.push_screen(ExamplesPicker(), lambda source: self.set_cell(source) if source else None)
 

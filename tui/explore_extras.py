@@ -38,7 +38,7 @@ class ExploreExtras:
         try:
             attempt = await try_lazy_load(self.explorer, obj, attr)
         except Exception as exc:  # not a mapped attribute, or the database went away
-            self.notify(f"could not open .{attr}: {type(exc).__name__}: {exc}", severity="error")
+            self.notify(f"could not open .{attr}: {type(exc).__name__}: {exc}", severity="error", markup=False)
             return
         self.lazy_attempt = attempt
         from .lazy_load_screen import LazyLoadScreen

@@ -74,3 +74,19 @@ async def test_load_key_and_an_unreproducible_state_are_handled(sqlite_sample, t
         await pilot.press("l")
         await pilot.pause()
         assert app.query_one("#editor").text == pane.attempts[0].step.source
+
+
+async def test_a_sync_step_loads_runnable_and_fails_as_shown(sqlite_sample, tmp_path):
+    """The sync-Session mistake, loaded into the editor and run there, raises the TypeError the tab showed."""
+    from tui_helpers import run_cell
+
+    app = make_app(sqlite_sample, tmp_path)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await wait_ready(pilot)
+        pane = await _choose(pilot, "await-query-sync")
+        pane.query_one("#pitfall-load-0").focus()
+        await pilot.press("l")
+        await wait_until(pilot, lambda: app.query_one("#editor").text.startswith("with sync_session(db) as s:"))
+        report = await run_cell(pilot, app.query_one("#editor").text)
+        assert report.error.type == "TypeError" and "Query" in report.error.message
+        assert report.rosetta is None

@@ -19,26 +19,15 @@ def sync_session(db):
     return _sync_session(db)
 
 
-def _distance(kind_name: str):
+def _distance(method: str):
     def distance(vector, other):
-        """pgvector's distance as a function, as the seed article writes it: `l2_distance(Document.embedding, q)`.
-        `<->` and friends on PostgreSQL, sqlite-vec's vec_distance_* on SQLite."""
-        from sqlalchemy import bindparam
-        from sqlalchemy.sql.elements import ClauseElement
+        """pgvector's distance as a function, as the seed article writes it: `l2_distance(Document.embedding, q)`
+        is `Document.embedding.l2_distance(q)`, so the column's own type decides the SQL (pgvector's operators on
+        PostgreSQL; the sample's vectors use sqlite-vec's functions on SQLite)."""
+        return getattr(vector, method)(other)
 
-        from sqla_explore.sample_db import vector_type
-
-        if not isinstance(other, ClauseElement):
-            other = bindparam(None, other, type_=getattr(vector, "type", None))
-        return getattr(vector_type, kind_name)(vector, other)
-
-    distance.__name__ = distance.__qualname__ = kind_name
+    distance.__name__ = distance.__qualname__ = method
     return distance
 
 
-VECTOR_DISTANCES = {
-    "l2_distance": _distance("L2Distance"),
-    "cosine_distance": _distance("CosineDistance"),
-    "max_inner_product": _distance("MaxInnerProduct"),
-    "l1_distance": _distance("L1Distance"),
-}
+VECTOR_DISTANCES = {name: _distance(name) for name in ("l2_distance", "cosine_distance", "max_inner_product", "l1_distance")}

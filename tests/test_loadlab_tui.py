@@ -9,6 +9,7 @@ from textual.widgets import Static
 pytest.importorskip("psycopg")
 
 from sqla_explore.tui.loop_lab import LoopLab  # noqa: E402
+from tui_helpers import wait_until  # noqa: E402
 
 
 class LabApp(App):
@@ -100,27 +101,19 @@ async def test_lab_shows_a_bad_target(tmp_path):
         assert not lab.results
 
 
-async def _until(pilot, condition, seconds: float = 10.0) -> None:
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition not met")
-
-
 async def test_the_meter_stops_while_the_lab_is_hidden(sqlite_sample):
     """A hidden lab (another tab shown) neither probes the loop nor redraws; shown again, it resumes."""
     app = LabApp(str(sqlite_sample))
     async with app.run_test(size=(150, 60)) as pilot:
         lab = app.query_one(LoopLab)
-        await _until(pilot, lambda: lab.meter_running and len(lab.probe.history) > 2)
+        await wait_until(pilot, lambda: lab.meter_running and len(lab.probe.history) > 2)
         lab.display = False
-        await _until(pilot, lambda: not lab.meter_running)
+        await wait_until(pilot, lambda: not lab.meter_running)
         samples = lab.probe.mark()
         await pilot.pause(0.2)
         assert lab.probe.mark() == samples
         lab.display = True
-        await _until(pilot, lambda: lab.meter_running and lab.probe.mark() > samples)
+        await wait_until(pilot, lambda: lab.meter_running and lab.probe.mark() > samples)
 
 
 async def test_the_lag_chart_is_flat_when_idle_and_spikes_on_a_stall():

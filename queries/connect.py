@@ -10,7 +10,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from . import rollbacks
-from .errors import ConnectError
+from .errors import ConnectError, short_message
 
 # Sync (or bare) driver names and the async driver we use instead.
 ASYNC_DRIVERS = {
@@ -130,3 +130,26 @@ def create_engine_for(target: Target, *, read_only: bool = False, **kwargs) -> A
     if kwargs["pool_reset_on_return"] is None:
         rollbacks.install(engine)
     return engine
+
+
+def unix_socket_dir(url: URL) -> str | None:
+    """The directory of a PostgreSQL unix socket given as `?host=DIR` (None when the host is a TCP address)."""
+    if url.host:
+        return None
+    socket = url.query.get("host")
+    if isinstance(socket, tuple):
+        socket = socket[0] if socket else None
+    return socket or None
+
+
+def connect_failure(display: str, exc: BaseException, url: URL | None = None) -> str:
+    """`cannot connect to URL: reason`, plus what to check when the reason alone is cryptic (a unix socket
+    directory with no server in it reads as "No such file or directory")."""
+    message = f"cannot connect to {display}: {short_message(exc)}"
+    cause = getattr(exc, "orig", None) or exc
+    if url is None or url.get_backend_name() != "postgresql" or not isinstance(cause, (FileNotFoundError, ConnectionRefusedError)):
+        return message
+    socket = unix_socket_dir(url)
+    if socket:
+        return message + f" (no PostgreSQL server is listening in {socket}: is it running, and is host= its socket directory?)"
+    return message + f" (nothing is listening on {url.host or 'localhost'}:{url.port or 5432}: is the server running?)"

@@ -6,7 +6,6 @@ import difflib
 import inspect
 import traceback
 from collections.abc import Coroutine, Iterable
-from typing import Any
 
 from sqlalchemy import exc as sa_exc
 
@@ -56,23 +55,6 @@ def short_message(exc: BaseException) -> str:
     # SQLAlchemy appends "[SQL: ...]" and "[parameters: ...]"; the SQL pane already shows them.
     kept = [ln for ln in lines if not ln.startswith(("[SQL:", "[parameters:"))]
     return "\n".join(kept).strip() or type(exc).__name__
-
-
-def connect_failure(display: str, exc: BaseException, url: Any = None) -> str:
-    """`cannot connect to URL: reason`, plus what to check when the reason alone is cryptic (a unix socket
-    directory with no server in it reads as "No such file or directory")."""
-    message = f"cannot connect to {display}: {short_message(exc)}"
-    cause = getattr(exc, "orig", None) or exc
-    backend = url.get_backend_name() if url is not None else ""
-    if backend == "postgresql" and isinstance(cause, (FileNotFoundError, ConnectionRefusedError)):
-        socket = url.query.get("host") if not url.host else None
-        if isinstance(socket, tuple):
-            socket = socket[0] if socket else None
-        if socket:
-            return message + f" (no PostgreSQL server is listening in {socket}: is it running, and is host= its socket directory?)"
-        where = f"{url.host or 'localhost'}:{url.port or 5432}"
-        return message + f" (nothing is listening on {where}: is the server running?)"
-    return message
 
 
 def cell_location(exc: BaseException) -> int | None:

@@ -12,8 +12,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from . import capture
-from .connect import Target, create_engine_for, resolve_target
-from .errors import ConnectError, connect_failure, error_info
+from .connect import Target, connect_failure, create_engine_for, resolve_target
+from .errors import ConnectError, error_info
 from .evaluate import Cell, evaluate, parse_cell
 from .layers import fill_layers
 from .mapping import Mapping, automap, merge_user_models

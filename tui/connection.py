@@ -89,11 +89,11 @@ class Connection:
         if target.is_sqlite:
             path = (target.url.database or "").removeprefix("file:")
             return f"SQLite {Path(path).name if self.snapshot else path}"
+        from sqla_explore.queries.connect import unix_socket_dir
+
         url = target.url
         backend = {"postgresql": "PostgreSQL"}.get(url.get_backend_name(), url.get_backend_name())
-        socket = url.query.get("host")
-        if isinstance(socket, tuple):
-            socket = socket[0] if socket else None
+        socket = unix_socket_dir(url)
         where = url.host or (f"socket {socket}" if socket else "localhost")
         port = f":{url.port}" if url.port else ""
         user = f"{url.username}@" if url.username else ""

@@ -35,7 +35,8 @@ def create_app(url: str, *, delay_ms: float = 0.0, pool_size: int = 40):
         except Exception as exc:  # one readable line for the parent, which shows it to the user
             from sqlalchemy.engine import make_url
 
-            from ..errors import connect_failure, short_message
+            from ..connect import connect_failure
+            from ..errors import short_message
 
             if isinstance(getattr(exc, "orig", None) or exc, OSError):
                 parsed = make_url(url)

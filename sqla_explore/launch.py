@@ -17,17 +17,18 @@ def open_explorer(database: str | None, *, models: str | None, read_only: bool, 
         if database:
             err.print("[bold red]error:[/] give either a DATABASE or --embedded-postgres, not both")
             return 2
-        from sqla_explore.queries.embedded_pg import EmbeddedPostgres, EmbeddedPostgresError
+        from sqla_explore.queries.embedded_pg import EmbeddedPostgres, EmbeddedPostgresError, exit_cleanly_on_hangup
 
         server = EmbeddedPostgres(progress=lambda message: err.print(f"[dim]{escape(message)}[/]", highlight=False))
-        try:
-            url = server.start()
-        except EmbeddedPostgresError as exc:
-            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
-            return 2
-        try:
-            return run_app(url, models=models, read_only=read_only)
-        finally:
-            server.stop()
+        with exit_cleanly_on_hangup():  # a closed terminal still stops the server
+            try:
+                url = server.start()
+            except EmbeddedPostgresError as exc:
+                err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+                return 2
+            try:
+                return run_app(url, models=models, read_only=read_only)
+            finally:
+                server.stop()
     target = database or os.environ.get("DATABASE_URL")
     return run_app(target, models=models, read_only=read_only)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import tempfile
@@ -171,6 +172,40 @@ def test_embedded_postgres_starts_seeds_and_stops():
         assert again.start() == url and not again.seeded_now  # seeded once only
     finally:
         again.stop()
+
+    # A holder killed before letting go (a dead pid left in pgserver's list) must not keep the server up.
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (data_dir / ".handle_pids.json").write_text(json.dumps([dead.pid]))
+    third = EmbeddedPostgres(data_dir)
+    try:
+        third.start()
+    finally:
+        third.stop()
+    assert not (data_dir / "postmaster.pid").exists()
+
+    # Closing the terminal (SIGHUP) or a kill (SIGTERM) stops it too: the process lets go on the way out.
+    script = (
+        "import sys, time\n"
+        "from sqla_explore.queries.embedded_pg import EmbeddedPostgres, exit_cleanly_on_hangup\n"
+        "pg = EmbeddedPostgres(sys.argv[1])\n"
+        "with exit_cleanly_on_hangup():\n"
+        "    try:\n"
+        "        pg.start(); print('up', flush=True); time.sleep(120)\n"
+        "    finally:\n"
+        "        pg.stop()\n"
+    )
+    for sig in (signal.SIGHUP, signal.SIGTERM):
+        proc = subprocess.Popen([sys.executable, "-c", script, str(data_dir)], stdout=subprocess.PIPE, text=True)
+        try:
+            assert proc.stdout.readline().strip() == "up"
+            assert (data_dir / "postmaster.pid").exists()
+            proc.send_signal(sig)
+            assert proc.wait(60) == 128 + sig
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        assert not (data_dir / "postmaster.pid").exists(), sig
 
 
 def _marked(marker: str) -> list[psutil.Process]:

